@@ -1,0 +1,40 @@
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import ApiKey, Workspace
+
+KEY_PREFIX = "cg_"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    raw_key: str  # returned once; only its digest is stored
+
+
+def api_key_digest(raw_key: str) -> str:
+    # Keys are 256-bit random tokens, so a fast hash is enough: there is nothing to
+    # brute-force, unlike a password.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def workspace_get_or_create(*, slug: str, name: str = "") -> Workspace:
+    workspace, _created = Workspace.objects.get_or_create(slug=slug, defaults={"name": name or slug})
+    return workspace
+
+
+@transaction.atomic
+def api_key_create(*, workspace: Workspace, name: str = "") -> IssuedKey:
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        workspace=workspace, name=name, prefix=raw_key[:10], digest=api_key_digest(raw_key)
+    )
+    return IssuedKey(api_key=api_key, raw_key=raw_key)
+
+
+def api_key_revoke(*, api_key: ApiKey) -> None:
+    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,31 @@
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.brands.selectors import brand_get_for_workspace, brand_list_for_workspace
+from apps.brands.serializers import BrandSerializer
+from apps.brands.services import brand_create
+from contentgen.api import StandardPagination
+from contentgen.errors import NotFound
+
+
+class BrandListCreateApi(APIView):
+    def get(self, request):
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            brand_list_for_workspace(workspace=request.user.workspace), request, view=self)
+        return paginator.get_paginated_response(BrandSerializer(page, many=True).data)
+
+    def post(self, request):
+        serializer = BrandSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        brand = brand_create(workspace=request.user.workspace, **serializer.validated_data)
+        return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
+
+
+class BrandDetailApi(APIView):
+    def get(self, request, slug):
+        brand = brand_get_for_workspace(workspace=request.user.workspace, slug=slug)
+        if brand is None:
+            raise NotFound()
+        return Response(BrandSerializer(brand).data)

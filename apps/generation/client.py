@@ -1,0 +1,202 @@
+"""The one module that talks to model endpoints (through the `openai` SDK).
+
+It takes an LLMRequest and returns an LLMResult, or raises one of three errors:
+TransientLLMError (retry later: 429, 5xx, timeouts, upstream errors in a 200),
+PermanentLLMError (this request will never work: 400, 401, 403, 404...) and
+AnswerRejected (the model answered but the answer is unusable: empty, cut off;
+the tokens were still spent, so the error carries the usage).
+
+The SDK's own retries are off: the item task is the system's one retry loop.
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+import openai
+from django.conf import settings
+
+from apps.generation.catalog import ModelSpec
+
+
+@dataclass(frozen=True)
+class LLMRequest:
+    route: ModelSpec
+    messages: list[dict]
+    kind: str
+    json_schema: dict
+    max_output_tokens: int
+    temperature: float = 0.7
+
+
+@dataclass(frozen=True)
+class LLMUsage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    provider_cost_usd: Decimal | None = None  # OpenRouter reports each call's cost
+
+
+@dataclass(frozen=True)
+class LLMResult:
+    text: str
+    model: str  # the catalog key of the route that answered
+    provider_model: str
+    usage: LLMUsage
+    latency_ms: int
+    finish_reason: str
+    request_id: str = ""
+
+
+class LLMError(Exception):
+    def __init__(self, reason: str, *, usage: LLMUsage | None = None, latency_ms: int = 0):
+        self.reason = reason
+        self.usage = usage or LLMUsage()
+        self.latency_ms = latency_ms
+        super().__init__(reason)
+
+
+class TransientLLMError(LLMError):
+    def __init__(self, reason: str, *, retry_after_s: float | None = None, status: int | None = None,
+                 **kwargs):
+        self.retry_after_s = retry_after_s
+        self.status = status
+        super().__init__(reason, **kwargs)
+
+
+class PermanentLLMError(LLMError):
+    pass
+
+
+class AnswerRejected(LLMError):
+    pass
+
+
+_clients: dict[tuple[str, str, float, float], openai.OpenAI] = {}
+_clients_lock = threading.Lock()
+
+
+def _client_for(route: ModelSpec) -> openai.OpenAI:
+    # One client (and so one connection pool) per endpoint, shared by all threads.
+    key = (route.base_url, route.api_key, settings.LLM_CONNECT_TIMEOUT_S, settings.LLM_READ_TIMEOUT_S)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = openai.OpenAI(
+                base_url=route.base_url,
+                # Self-hosted servers need no key, but the SDK insists on one.
+                api_key=route.api_key or "unused",
+                max_retries=0,
+                timeout=openai.Timeout(settings.LLM_READ_TIMEOUT_S,
+                                      connect=settings.LLM_CONNECT_TIMEOUT_S),
+            )
+            _clients[key] = client
+        return client
+
+
+def _response_format(request: LLMRequest) -> dict | None:
+    mode = request.route.structured_output
+    if mode == "json_schema":
+        return {"type": "json_schema",
+                "json_schema": {"name": request.kind, "schema": request.json_schema, "strict": True}}
+    if mode == "json_object":
+        return {"type": "json_object"}
+    if mode == "json_object_schema":
+        return {"type": "json_object", "schema": request.json_schema}
+    return None
+
+
+def _retry_after_s(headers) -> float | None:
+    if not headers:
+        return None
+    if milliseconds := headers.get("retry-after-ms"):
+        try:
+            return float(milliseconds) / 1000
+        except ValueError:
+            pass
+    if seconds := headers.get("retry-after"):
+        try:
+            return float(seconds)
+        except ValueError:
+            return None  # an HTTP date: rare from LLM APIs; the caller backs off instead
+    return None
+
+
+def _usage_of(response) -> LLMUsage:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return LLMUsage()
+    extra = getattr(usage, "model_extra", None) or {}
+    cost = extra.get("cost")
+    return LLMUsage(
+        input_tokens=usage.prompt_tokens or 0,
+        output_tokens=usage.completion_tokens or 0,
+        provider_cost_usd=Decimal(str(cost)) if cost is not None else None,
+    )
+
+
+def complete(request: LLMRequest) -> LLMResult:
+    route = request.route
+    params = {
+        "model": route.provider_model,
+        "messages": request.messages,
+        "max_tokens": request.max_output_tokens,
+        "temperature": request.temperature,
+    }
+    response_format = _response_format(request)
+    if response_format is not None:
+        params["response_format"] = response_format
+    started = time.monotonic()
+    try:
+        response = _client_for(route).chat.completions.create(**params)
+    except openai.APITimeoutError as exc:
+        raise TransientLLMError("timeout", latency_ms=_since(started)) from exc
+    except openai.APIConnectionError as exc:
+        raise TransientLLMError("connection error", latency_ms=_since(started)) from exc
+    except openai.APIStatusError as exc:
+        status = exc.status_code
+        reason = f"HTTP {status}: {_error_message(exc)}"
+        if status in (408, 409, 429) or status >= 500:
+            raise TransientLLMError(reason, status=status, latency_ms=_since(started),
+                                    retry_after_s=_retry_after_s(exc.response.headers)) from exc
+        raise PermanentLLMError(reason, latency_ms=_since(started)) from exc
+    latency_ms = _since(started)
+    usage = _usage_of(response)
+
+    upstream_error = (getattr(response, "model_extra", None) or {}).get("error")
+    if upstream_error:
+        # OpenRouter reports some upstream failures inside a 200.
+        raise TransientLLMError(f"upstream error: {json.dumps(upstream_error)[:300]}",
+                                usage=usage, latency_ms=latency_ms)
+    if not response.choices:
+        raise TransientLLMError("answer without choices", usage=usage, latency_ms=latency_ms)
+    choice = response.choices[0]
+    text = (choice.message.content or "") if choice.message else ""
+    if choice.finish_reason != "stop":
+        raise AnswerRejected(f"finish_reason '{choice.finish_reason}'", usage=usage,
+                             latency_ms=latency_ms)
+    if not text.strip():
+        raise AnswerRejected("empty answer", usage=usage, latency_ms=latency_ms)
+    return LLMResult(
+        text=text,
+        model=route.key,
+        provider_model=getattr(response, "model", "") or route.provider_model,
+        usage=usage,
+        latency_ms=latency_ms,
+        finish_reason=choice.finish_reason,
+        request_id=getattr(response, "id", "") or "",
+    )
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _error_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if message:
+            return str(message)[:300]
+    return exc.message[:300]

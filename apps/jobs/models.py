@@ -1,0 +1,139 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Workspace
+from apps.brands.models import BrandTemplateVersion
+
+MONEY = {"max_digits": 14, "decimal_places": 8, "default": 0}
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        PRODUCT_DESCRIPTION = "product_description", _("Product description")
+        MARKETING_COPY = "marketing_copy", _("Marketing copy")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIALLY_SUCCEEDED = "partially_succeeded", _("Partially succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs",
+                                  verbose_name=_("workspace"))
+    brand_version = models.ForeignKey(BrandTemplateVersion, on_delete=models.PROTECT,
+                                      related_name="jobs", verbose_name=_("brand version"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    locales = models.JSONField(_("locales"))
+    model_policy = models.CharField(_("model policy"), max_length=64)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices,
+                              default=Status.QUEUED)
+    items_total = models.PositiveIntegerField(_("items"))
+    items_succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
+    items_failed = models.PositiveIntegerField(_("failed"), default=0)
+    estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
+    actual_cost_usd = models.DecimalField(_("actual cost (USD)"), **MONEY)
+    input_tokens = models.BigIntegerField(_("input tokens"), default=0)
+    output_tokens = models.BigIntegerField(_("output tokens"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="job_workspace_recent")]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    @property
+    def items_pending(self) -> int:
+        return self.items_total - self.items_succeeded - self.items_failed
+
+
+class JobItem(models.Model):
+    """One product (or brief) in one locale: the unit of work, retry and billing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED)
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items",
+                            verbose_name=_("job"))
+    position = models.PositiveIntegerField(_("position"))
+    sku = models.CharField(_("SKU"), max_length=100)
+    locale = models.CharField(_("locale"), max_length=16)
+    input = models.JSONField(_("input"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    model = models.CharField(_("routed model"), max_length=64)
+    model_used = models.CharField(_("model used"), max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    input_tokens = models.BigIntegerField(_("input tokens"), default=0)
+    output_tokens = models.BigIntegerField(_("output tokens"), default=0)
+    cost_usd = models.DecimalField(_("cost (USD)"), **MONEY)
+    estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
+    content = models.JSONField(_("content"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # Who holds the item while it runs, and until when: a claim whose lease has
+    # expired (its worker died) may be taken over by the next delivery.
+    claim_id = models.UUIDField(null=True, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job item")
+        verbose_name_plural = _("job items")
+        ordering = ["job", "position", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position", "locale"], name="job_item_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="item_status_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.sku} [{self.locale}]"
+
+
+class GenerationAttempt(models.Model):
+    """One call to a model: the bill is the sum of attempts."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("OK")
+        INVALID_OUTPUT = "invalid_output", _("Invalid output")
+        REJECTED = "rejected", _("Rejected answer")
+        TRANSIENT_ERROR = "transient_error", _("Transient error")
+        PERMANENT_ERROR = "permanent_error", _("Permanent error")
+
+    item = models.ForeignKey(JobItem, on_delete=models.CASCADE, related_name="generation_attempts",
+                             verbose_name=_("item"))
+    model = models.CharField(_("model"), max_length=64)
+    provider_model = models.CharField(_("provider model"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices)
+    input_tokens = models.BigIntegerField(_("input tokens"), default=0)
+    output_tokens = models.BigIntegerField(_("output tokens"), default=0)
+    cost_usd = models.DecimalField(_("cost (USD)"), **MONEY)
+    provider_cost_usd = models.DecimalField(_("provider-reported cost (USD)"), max_digits=14,
+                                            decimal_places=8, null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("generation attempt")
+        verbose_name_plural = _("generation attempts")
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.model} {self.outcome}"

@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.generation.catalog import catalog_model_keys
+from apps.generation.prompts import ItemInput
+from apps.generation.router import POLICIES
+from apps.jobs.models import Job, JobItem
+from apps.jobs.services import JobSubmission
+from apps.localization.locales import locale_tags
+from contentgen.api import money
+
+
+class ItemInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=300)
+    brief = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    attributes = serializers.DictField(required=False, default=dict)
+    price = serializers.DecimalField(max_digits=14, decimal_places=4, required=False,
+                                     allow_null=True, default=None, min_value=0)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_null=True, default=None,
+                                      error_messages={"invalid": _("Use a three-letter ISO 4217 code such as EUR.")})
+    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+                                     default=list, max_length=30)
+    image_urls = serializers.ListField(child=serializers.URLField(max_length=2000), required=False,
+                                       default=list, max_length=10)
+
+    def validate(self, attrs):
+        if attrs.get("price") is not None and not attrs.get("currency"):
+            raise serializers.ValidationError({"currency": _("A price needs its currency.")})
+        return attrs
+
+    def to_item(self, data: dict) -> ItemInput:
+        price = data.get("price")
+        return ItemInput(
+            sku=data["sku"], name=data["name"], brief=data["brief"],
+            attributes=data["attributes"], price=None if price is None else str(price.normalize()),
+            currency=data["currency"], keywords=data["keywords"], image_urls=data["image_urls"],
+        )
+
+
+class JobCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Job.Kind.choices)
+    brand = serializers.SlugField(max_length=64)
+    locales = serializers.ListField(child=serializers.ChoiceField(choices=[]), allow_empty=False,
+                                    max_length=20)
+    model = serializers.ChoiceField(choices=[], required=False, default="auto")
+    items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices come from settings, read per request rather than at import time.
+        self.fields["locales"].child.choices = locale_tags()
+        self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
+
+    def validate_locales(self, value):
+        return list(dict.fromkeys(value))  # drop repeats, keep order
+
+    def validate_items(self, value):
+        if len(value) > settings.JOB_MAX_ITEMS:
+            raise serializers.ValidationError(
+                _("A job takes at most %(limit)s items.") % {"limit": settings.JOB_MAX_ITEMS})
+        seen = {}
+        errors = {}
+        for index, item in enumerate(value):
+            if item["sku"] in seen:
+                errors[index] = {"sku": [_("This SKU already appears in item %(index)s.") % {
+                    "index": seen[item["sku"]]}]}
+            seen.setdefault(item["sku"], index)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def to_submission(self) -> JobSubmission:
+        data = self.validated_data
+        item_serializer = ItemInputSerializer()
+        return JobSubmission(
+            kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
+            items=[item_serializer.to_item(item) for item in data["items"]],
+        )
+
+
+class JobSerializer(serializers.ModelSerializer):
+    brand = serializers.CharField(source="brand_version.brand.slug")
+    brand_version = serializers.IntegerField(source="brand_version.number")
+    model = serializers.CharField(source="model_policy")
+    progress = serializers.SerializerMethodField()
+    cost = serializers.SerializerMethodField()
+    usage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "status", "kind", "brand", "brand_version", "locales", "model",
+                  "items_total", "progress", "cost", "usage", "created_at", "started_at",
+                  "finished_at"]
+
+    def get_progress(self, job: Job) -> dict:
+        return {"total": job.items_total, "succeeded": job.items_succeeded,
+                "failed": job.items_failed, "pending": job.items_pending}
+
+    def get_cost(self, job: Job) -> dict:
+        return {"estimated_usd": money(job.estimated_cost_usd),
+                "actual_usd": money(job.actual_cost_usd)}
+
+    def get_usage(self, job: Job) -> dict:
+        return {"input_tokens": job.input_tokens, "output_tokens": job.output_tokens}
+
+
+class JobSubmittedSerializer(serializers.ModelSerializer):
+    estimated_cost_usd = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "status", "items_total", "estimated_cost_usd"]
+
+    def get_estimated_cost_usd(self, job: Job) -> str:
+        return money(job.estimated_cost_usd)
+
+
+class JobItemSerializer(serializers.ModelSerializer):
+    model = serializers.SerializerMethodField()
+    cost_usd = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobItem
+        fields = ["id", "sku", "locale", "status", "model", "content", "attempts", "input_tokens",
+                  "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
+
+    def get_cost_usd(self, item: JobItem) -> str:
+        return money(item.cost_usd)
+
+    def get_model(self, item: JobItem) -> str:
+        # The model that actually wrote the item; the routed one until it has run.
+        return item.model_used or item.model

@@ -1,0 +1,301 @@
+"""Job writes: submission, item generation (a state machine per item) and billing."""
+
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Workspace
+from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
+from apps.generation.catalog import ModelSpec, catalog_get
+from apps.generation.client import (
+    AnswerRejected,
+    LLMRequest,
+    LLMUsage,
+    PermanentLLMError,
+    TransientLLMError,
+    complete,
+)
+from apps.generation.prompts import ItemInput, prompt_build
+from apps.generation.router import RoutingError, route_choose
+from apps.generation.schemas import OutputInvalid, output_schema
+from apps.generation.tokens import estimate_tokens
+from apps.jobs.models import GenerationAttempt, Job, JobItem
+from contentgen.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+Outcome = GenerationAttempt.Outcome
+ItemStatus = JobItem.Status
+
+
+@dataclass(frozen=True)
+class JobSubmission:
+    kind: str
+    brand: str
+    locales: list[str]
+    model: str
+    items: list[ItemInput] = field(default_factory=list)
+
+
+class ItemRetryLater(Exception):
+    """A transient failure: the item was released and should run again after `countdown`."""
+
+    def __init__(self, countdown: float, reason: str):
+        self.countdown = countdown
+        self.reason = reason
+        super().__init__(reason)
+
+
+# --- Submission --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PlannedItem:
+    position: int
+    item: ItemInput
+    locale: str
+    model: str
+    estimated_cost_usd: Decimal
+
+
+def _plan_items(*, submission: JobSubmission, brand: dict,
+                catalog: dict[str, ModelSpec]) -> list[_PlannedItem]:
+    output_tokens = settings.GENERATION_EXPECTED_OUTPUT_TOKENS[submission.kind]
+    planned = []
+    for position, item in enumerate(submission.items):
+        for locale in submission.locales:
+            prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
+            try:
+                decision = route_choose(
+                    policy=submission.model, catalog=catalog,
+                    text_tokens=estimate_tokens(prompt.text()),
+                    image_count=len(item.image_urls), output_tokens=output_tokens,
+                )
+            except RoutingError as exc:
+                # Name the item at fault as well as the model field.
+                raise RoutingError(exc.message, fields={
+                    "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
+                }) from exc
+            planned.append(_PlannedItem(position, item, locale, decision.model.key,
+                                        decision.estimate.cost_usd))
+    return planned
+
+
+def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
+    brand = brand_get_for_workspace(workspace=workspace, slug=submission.brand)
+    if brand is None:
+        message = _("No brand with the slug “%(slug)s” exists in this workspace.") % {
+            "slug": submission.brand}
+        raise InvalidInput(message, code="unknown_brand", fields={"brand": [message]})
+    version = brand_latest_version(brand=brand)
+    planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
+
+    with transaction.atomic():
+        job = Job.objects.create(
+            workspace=workspace, brand_version=version, kind=submission.kind,
+            locales=submission.locales, model_policy=submission.model,
+            items_total=len(planned),
+            estimated_cost_usd=sum((p.estimated_cost_usd for p in planned), Decimal(0)),
+        )
+        JobItem.objects.bulk_create(
+            [
+                JobItem(job=job, position=p.position, sku=p.item.sku, locale=p.locale,
+                        input=_item_input_json(p.item), model=p.model,
+                        estimated_cost_usd=p.estimated_cost_usd)
+                for p in planned
+            ],
+            batch_size=1000,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: _enqueue_dispatch(job_id))
+    return job
+
+
+def _item_input_json(item: ItemInput) -> dict:
+    return {
+        "sku": item.sku, "name": item.name, "brief": item.brief, "attributes": item.attributes,
+        "price": item.price, "currency": item.currency, "keywords": item.keywords,
+        "image_urls": item.image_urls,
+    }
+
+
+def _enqueue_dispatch(job_id) -> None:
+    from apps.jobs.tasks import job_dispatch_task
+
+    job_dispatch_task.delay(str(job_id))
+
+
+def job_dispatch(*, job_id) -> int:
+    """Send one message per pending item to its model's queue; returns how many."""
+    from apps.jobs.tasks import item_generate_task, queue_for_model
+
+    pending = JobItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).values_list("pk", "model")
+    count = 0
+    for item_id, model in pending.iterator(chunk_size=2000):
+        item_generate_task.apply_async(args=[item_id], queue=queue_for_model(model))
+        count += 1
+    return count
+
+
+# --- Generation: claim, call, record, finish ---------------------------------
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def _item_claim(item_id: int) -> JobItem | None:
+    """Take the item atomically; a second delivery of the same message gets None."""
+    now = timezone.now()
+    claim_id = uuid.uuid4()
+    claimed = (
+        JobItem.objects.filter(pk=item_id)
+        .filter(Q(status=ItemStatus.PENDING)
+                | Q(status=ItemStatus.RUNNING, lease_expires_at__lt=now))
+        .exclude(job__status=Job.Status.CANCELLED)
+        .update(status=ItemStatus.RUNNING, claim_id=claim_id, lease_expires_at=now + _lease(),
+                attempts=F("attempts") + 1, started_at=Coalesce("started_at", Value(now)))
+    )
+    if not claimed:
+        return None
+    item = JobItem.objects.select_related("job__brand_version").get(pk=item_id)
+    Job.objects.filter(pk=item.job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=now)
+    return item
+
+
+def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLMUsage,
+                    latency_ms: int, provider_model: str = "", error: str = "") -> None:
+    """Write the attempt and add its usage to the item's and the job's totals, together."""
+    cost = route.cost_usd(usage.input_tokens, usage.output_tokens)
+    with transaction.atomic():
+        GenerationAttempt.objects.create(
+            item=item, model=route.key, provider_model=provider_model, outcome=outcome,
+            input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost_usd=cost,
+            provider_cost_usd=usage.provider_cost_usd, latency_ms=latency_ms, error=error[:2000],
+        )
+        totals = {"input_tokens": F("input_tokens") + usage.input_tokens,
+                  "output_tokens": F("output_tokens") + usage.output_tokens}
+        JobItem.objects.filter(pk=item.pk).update(cost_usd=F("cost_usd") + cost, **totals)
+        Job.objects.filter(pk=item.job_id).update(actual_cost_usd=F("actual_cost_usd") + cost,
+                                                  **totals)
+
+
+def _item_finish(item: JobItem, *, status: str, content: dict | None = None,
+                 model_used: str = "", error: str = "") -> bool:
+    """Close the item and advance the job; the last item finishes the job."""
+    with transaction.atomic():
+        closed = JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id,
+                                        status=ItemStatus.RUNNING).update(
+            status=status, content=content, model_used=model_used, error=error[:2000],
+            finished_at=timezone.now(), lease_expires_at=None,
+        )
+        if not closed:
+            return False  # our lease expired and another worker took the item over
+        counter = "items_succeeded" if status == ItemStatus.SUCCEEDED else "items_failed"
+        Job.objects.filter(pk=item.job_id).update(**{counter: F(counter) + 1})
+        _job_finish_if_done(item.job_id)
+    return True
+
+
+def _job_finish_if_done(job_id) -> bool:
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+                           items_total=F("items_succeeded") + F("items_failed"))
+        .update(
+            status=Case(
+                When(items_failed=0, then=Value(Job.Status.SUCCEEDED)),
+                When(items_succeeded=0, then=Value(Job.Status.FAILED)),
+                default=Value(Job.Status.PARTIALLY_SUCCEEDED),
+            ),
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def _item_release(item: JobItem) -> None:
+    JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
+        status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None)
+
+
+def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
+    if retry_after_s is not None:
+        return max(retry_after_s, 0.0)
+    base = settings.GENERATION_RETRY_BACKOFF_S * 2 ** max(attempts - 1, 0)
+    # Full jitter keeps a burst of failed items from coming back in lockstep.
+    return random.uniform(0, min(base, settings.GENERATION_RETRY_BACKOFF_MAX_S))
+
+
+def item_generate(*, item_id: int) -> None:
+    """Generate one item. Raises ItemRetryLater after a transient failure."""
+    item = _item_claim(item_id)
+    if item is None:
+        return
+    if item.attempts > settings.GENERATION_MAX_ATTEMPTS:
+        _item_finish(item, status=ItemStatus.FAILED,
+                     error=item.error or f"gave up after {item.attempts - 1} attempts")
+        return
+
+    job = item.job
+    route = catalog_get()[item.model]
+    schema = output_schema(job.kind)
+    wire_schema = schema.json_schema(with_bounds=route.structured_output == "json_object_schema")
+    item_input = ItemInput(**item.input)
+    feedback = None
+    for _try in range(settings.GENERATION_MAX_REGENERATIONS + 1):
+        prompt = prompt_build(brand=job.brand_version.snapshot, kind=job.kind,
+                              locale=item.locale, item=item_input, feedback=feedback)
+        request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
+                             json_schema=wire_schema,
+                             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
+        try:
+            result = complete(request)
+        except TransientLLMError as exc:
+            _attempt_record(item, route, outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage,
+                            latency_ms=exc.latency_ms, error=exc.reason)
+            _item_transient_failure(item, exc)
+            return
+        except PermanentLLMError as exc:
+            _attempt_record(item, route, outcome=Outcome.PERMANENT_ERROR, usage=exc.usage,
+                            latency_ms=exc.latency_ms, error=exc.reason)
+            _item_finish(item, status=ItemStatus.FAILED, error=exc.reason)
+            return
+        except AnswerRejected as exc:
+            _attempt_record(item, route, outcome=Outcome.REJECTED, usage=exc.usage,
+                            latency_ms=exc.latency_ms, error=exc.reason)
+            feedback = exc.reason
+            continue
+        try:
+            content = schema.parse(result.text)
+        except OutputInvalid as exc:
+            _attempt_record(item, route, outcome=Outcome.INVALID_OUTPUT, usage=result.usage,
+                            latency_ms=result.latency_ms, provider_model=result.provider_model,
+                            error=exc.reason)
+            feedback = exc.reason
+            continue
+        _attempt_record(item, route, outcome=Outcome.OK, usage=result.usage,
+                        latency_ms=result.latency_ms, provider_model=result.provider_model)
+        _item_finish(item, status=ItemStatus.SUCCEEDED, content=content, model_used=result.model)
+        return
+    _item_finish(item, status=ItemStatus.FAILED, model_used=route.key,
+                 error=f"no valid output after {settings.GENERATION_MAX_REGENERATIONS + 1} tries: {feedback}")
+
+
+def _item_transient_failure(item: JobItem, exc: TransientLLMError) -> None:
+    if item.attempts >= settings.GENERATION_MAX_ATTEMPTS:
+        _item_finish(item, status=ItemStatus.FAILED,
+                     error=f"gave up after {item.attempts} attempts: {exc.reason}")
+        return
+    JobItem.objects.filter(pk=item.pk).update(error=exc.reason[:2000])
+    _item_release(item)
+    raise ItemRetryLater(_backoff_s(item.attempts, exc.retry_after_s), exc.reason)

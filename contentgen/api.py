@@ -1,0 +1,88 @@
+"""API plumbing shared by every app: the error shape and pagination.
+
+Every error answers ``{"error": {"code", "message", "fields"}}``: a stable code
+for machines, a message in the caller's language, and the offending fields.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from contentgen.errors import Conflict, InvalidInput, NotFound, ServiceError
+
+SERVICE_ERROR_STATUS = {
+    InvalidInput: status.HTTP_400_BAD_REQUEST,
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Conflict: status.HTTP_409_CONFLICT,
+}
+
+
+def money(value) -> str:
+    """Money as a plain decimal string with 8 places: "0.00036000", never "0E-8"."""
+    return f"{value:.8f}"
+
+
+def error_body(code: str, message, fields: dict | None = None, **extra) -> dict:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}, **extra}}
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error detail into ``{"dotted.path": [messages]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors":
+                path = prefix or "non_field_errors"
+            for inner_path, messages in flatten_errors(value, path).items():
+                flat.setdefault(inner_path, []).extend(messages)
+    elif isinstance(detail, list):
+        if all(not isinstance(entry, (dict, list)) for entry in detail):
+            flat[prefix or "non_field_errors"] = [str(entry) for entry in detail]
+        else:
+            for index, value in enumerate(detail):
+                if value:
+                    flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(detail)]
+    return flat
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        http_status = next(
+            (code for cls, code in SERVICE_ERROR_STATUS.items() if isinstance(exc, cls)),
+            getattr(exc, "http_status", status.HTTP_400_BAD_REQUEST),
+        )
+        body = error_body(exc.code, exc.message, exc.fields, **exc.extra)
+        return Response(body, status=http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ParseError):
+        message = _("The request body could not be parsed.")
+        response.data = error_body("malformed_body", message, {"body": [str(message)]})
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = error_body("invalid", _("The request has invalid fields."),
+                                   flatten_errors(exc.detail))
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        message = detail if isinstance(detail, str) else _("The request could not be completed.")
+        code = getattr(detail, "code", None) or exc.default_code
+        response.data = error_body(code, message)
+    return response
+
+
+class StandardPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request):
+        self.page_size = settings.API_PAGE_SIZE
+        self.max_page_size = settings.API_MAX_PAGE_SIZE
+        return super().get_page_size(request)

