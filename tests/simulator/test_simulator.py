@@ -70,6 +70,7 @@ def http_json(
 
 @pytest.fixture(scope="module")
 def simulator() -> SimulatorServer:
+    """This module's own simulator, so these tests need nothing from Django's conftest."""
     running = start_simulator()
     yield running
     running.stop()
@@ -551,6 +552,27 @@ def test_read_prompt_defaults_without_markers():
 
     assert (prompt.kind, prompt.language, prompt.data) == ("product_description", "en", {})
     assert "Product" in generate_content(prompt.kind, prompt.language, prompt.data, None)["title"]
+
+
+def test_brand_terms_in_the_prompt_are_honoured(llm):
+    # given a brand that requires one term and bans another that the templates use
+    system = (
+        "You are the copywriter.\nAlways include these terms:\n- Acme Care\n\n"
+        "Never use these terms:\n- gift\n- quality\n"
+    )
+    messages = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": product_prompt(locale="en")},
+    ]
+
+    # when the model is asked
+    completion = llm.chat.completions.create(model=DEFAULT_MODEL, messages=messages)
+
+    # then the required term is written and the banned ones are not
+    content = json.loads(completion.choices[0].message.content)
+    assert "Acme Care" in content["description"]
+    assert "gift" not in completion.choices[0].message.content.lower()
+    assert "quality" not in content["description"].lower()
 
 
 @pytest.mark.parametrize("language", ["es", "ru", "en", "de", "fr"])

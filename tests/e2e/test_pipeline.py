@@ -1,0 +1,101 @@
+"""The whole service on real processes: gunicorn, a Celery worker, Redis, the database
+and the simulator, driven over HTTP like a customer would."""
+
+import time
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from apps.accounts.services import api_key_create
+from apps.generation.catalog import catalog_get
+from apps.jobs.models import GenerationAttempt, Job
+from tests.conftest import BRAND_FIELDS, product
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+LOCALES = ["es", "ru", "en"]
+CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+
+def poll_until_finished(client: httpx.Client, job_id: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}/").json()
+        if job["status"] not in {"queued", "running"}:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {job['status']} after {timeout}s: {job['progress']}")
+
+
+def all_items(client: httpx.Client, job_id: str) -> list[dict]:
+    items, url = [], f"/api/v1/jobs/{job_id}/items/?page_size=100"
+    while url:
+        page = client.get(url).json()
+        items.extend(page["results"])
+        url = page["next"]
+    return items
+
+
+def test_job_of_ten_products_in_three_locales_runs_to_completion(live_stack, workspace, simulator):
+    httpx.post(simulator.url + "/_sim/reset")
+    httpx.post(simulator.url + "/_sim/config", json={"default": {"latency_ms": 50}})
+    client = live_stack.client(api_key_create(workspace=workspace).raw_key)
+    assert client.post("/api/v1/brands/", json=BRAND_FIELDS).status_code == 201
+    products = [product(n) for n in range(1, 11)]
+    products[9]["image_urls"] = ["https://img.example/lamp-10.jpg"]
+
+    submitted = client.post("/api/v1/jobs/", json={
+        "kind": "product_description", "brand": "nordic-home", "locales": LOCALES,
+        "items": products})
+    assert submitted.status_code == 202, submitted.text
+    job_id = submitted.json()["id"]
+    job = poll_until_finished(client, job_id)
+    items = all_items(client, job_id)
+
+    catalog = catalog_get()
+    assert job["status"] == "succeeded"
+    assert job["progress"] == {"total": 30, "succeeded": 30, "failed": 0, "pending": 0}
+    assert len(items) == 30
+    assert {(i["sku"], i["locale"]) for i in items} == {
+        (p["sku"], locale) for p in products for locale in LOCALES}
+    for item in items:
+        expected_model = "gpt-4o-mini" if item["sku"] == "SKU-010" else "hermes-3-405b"
+        assert item["status"] == "succeeded", item
+        assert item["model"] == expected_model
+        assert item["input_tokens"] > 0 and item["output_tokens"] > 0
+        assert Decimal(item["cost_usd"]) == catalog[expected_model].cost_usd(
+            item["input_tokens"], item["output_tokens"])
+        assert f"Oak desk lamp {int(item['sku'][-3:])}" in item["content"]["title"]
+        assert len(item["content"]["bullets"]) >= 3
+        has_cyrillic = bool(CYRILLIC & set(item["content"]["description"].lower()))
+        assert has_cyrillic == (item["locale"] == "ru")
+    assert job["usage"]["input_tokens"] == sum(i["input_tokens"] for i in items)
+    assert job["usage"]["output_tokens"] == sum(i["output_tokens"] for i in items)
+    assert Decimal(job["cost"]["actual_usd"]) == sum(Decimal(i["cost_usd"]) for i in items)
+    assert Decimal(job["cost"]["estimated_usd"]) > 0
+    # Exactly one provider call per item: nothing ran twice.
+    assert httpx.get(simulator.url + "/_sim/stats").json()["total"] == 30
+    assert GenerationAttempt.objects.filter(item__job_id=job_id).count() == 30
+    assert Job.objects.get(pk=job_id).finished_at is not None
+
+
+def test_rate_limited_items_are_retried_and_nothing_is_lost(live_stack, workspace, simulator):
+    httpx.post(simulator.url + "/_sim/reset")
+    httpx.post(simulator.url + "/_sim/script", json={"model": "*", "responses": [
+        {"status": 429, "retry_after": 1}, {"status": 503}, {"malformed": True}]})
+    client = live_stack.client(api_key_create(workspace=workspace).raw_key)
+    client.post("/api/v1/brands/", json=BRAND_FIELDS)
+
+    job_id = client.post("/api/v1/jobs/", json={
+        "kind": "marketing_copy", "brand": "nordic-home", "locales": ["en"],
+        "items": [product(n) for n in range(1, 6)]}).json()["id"]
+    job = poll_until_finished(client, job_id)
+
+    assert job["status"] == "succeeded"
+    assert job["progress"]["succeeded"] == 5
+    stats = httpx.get(simulator.url + "/_sim/stats").json()
+    assert stats["total"] == 8  # 5 items + one 429, one 503, one malformed answer
+    attempts = GenerationAttempt.objects.filter(item__job_id=job_id)
+    assert attempts.count() == 8
+    assert Decimal(job["cost"]["actual_usd"]) == sum(a.cost_usd for a in attempts)
