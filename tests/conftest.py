@@ -160,11 +160,17 @@ def stack_env(*, simulator_url: str | None = None, extra: dict | None = None) ->
 
 
 @pytest.fixture(scope="module")
-def live_stack(request, django_db_setup, django_db_blocker, simulator, tmp_path_factory):
+def stack_overrides() -> dict:
+    """Environment for the stack's processes; a test module overrides it to change routes."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_stack(django_db_setup, django_db_blocker, simulator, stack_overrides, tmp_path_factory):
     """A real gunicorn web server and a real Celery worker on the test database."""
     log_dir = tmp_path_factory.mktemp("stack")
     with django_db_blocker.unblock():
-        env = stack_env(simulator_url=simulator.base_url)
+        env = stack_env(simulator_url=simulator.base_url, extra=stack_overrides)
     _purge_queues()
     web = devstack.start_web(env=env, port=devstack.free_port(), log_dir=log_dir)
     worker = devstack.start_worker(env=env, log_dir=log_dir)

@@ -41,14 +41,16 @@ class OutputSchema:
     def json_schema(self, *, with_bounds: bool) -> dict:
         """The JSON Schema of the kind's output.
 
-        OpenAI's strict mode rejects length keywords, so they are sent only where
-        they help (llama.cpp turns them into a grammar that bounds generation).
+        OpenAI's strict mode rejects count keywords, so they are sent only where
+        they help: llama.cpp turns them into a grammar. Lengths stay out even
+        then: llama.cpp expands maxLength into one nested rule per character and
+        fails to parse the grammar (the output limit bounds length instead).
         """
         properties = {}
-        for name, max_length in CONTENT_FIELDS[self.kind].items():
+        for name in CONTENT_FIELDS[self.kind]:
             string = {"type": "string"}
             if with_bounds:
-                string |= {"minLength": 1, "maxLength": max_length}
+                string |= {"minLength": 1}
             if name in LIST_FIELDS:
                 array = {"type": "array", "items": string}
                 if with_bounds:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -9,6 +11,12 @@ from apps.jobs.models import Job, JobItem
 from apps.jobs.services import JobSubmission
 from apps.localization.locales import locale_tags
 from contentgen.api import money
+
+
+def price_text(price: Decimal) -> str:
+    """A price as text with at least two decimals: 49.9 -> "49.90", 1.2345 stays."""
+    places = -price.normalize().as_tuple().exponent
+    return f"{price:.2f}" if places <= 2 else str(price.normalize())
 
 
 class ItemInputSerializer(serializers.Serializer):
@@ -34,7 +42,7 @@ class ItemInputSerializer(serializers.Serializer):
         price = data.get("price")
         return ItemInput(
             sku=data["sku"], name=data["name"], brief=data["brief"],
-            attributes=data["attributes"], price=None if price is None else str(price.normalize()),
+            attributes=data["attributes"], price=None if price is None else price_text(price),
             currency=data["currency"], keywords=data["keywords"], image_urls=data["image_urls"],
         )
 

@@ -124,3 +124,32 @@ def test_other_workspace_cannot_submit_against_a_foreign_brand(other_api, brand)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unknown_brand"
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("given, stored", [("49.9", "49.90"), ("100", "100.00"), (49.9, "49.90"),
+                                           ("1.2345", "1.2345")])
+def test_prices_are_kept_as_exact_decimal_text(api, brand, given, stored):
+    response = api.post("/api/v1/jobs/", job_body(items=[product(1, price=given)]), format="json")
+
+    assert response.status_code == 202
+    assert {item.input["price"] for item in JobItem.objects.all()} == {stored}
+
+
+@pytest.mark.parametrize("language, message, field_message", [
+    ("es", "La solicitud tiene campos no válidos.",
+     "No existe ninguna marca con el identificador «no-such-brand» en este espacio de trabajo."),
+    ("ru", "В запросе есть некорректные поля.",
+     "В этом рабочем пространстве нет бренда с идентификатором «no-such-brand»."),
+    ("en", "The request has invalid fields.",
+     "No brand with the slug “no-such-brand” exists in this workspace."),
+])
+def test_errors_answer_in_the_callers_language(api, brand, language, message, field_message):
+    unknown_brand = api.post("/api/v1/jobs/", job_body(brand="no-such-brand"), format="json",
+                             HTTP_ACCEPT_LANGUAGE=language)
+    empty_items = api.post("/api/v1/jobs/", job_body(items=[]), format="json",
+                           HTTP_ACCEPT_LANGUAGE=language)
+
+    assert unknown_brand.json()["error"]["message"] == field_message
+    assert unknown_brand.json()["error"]["fields"]["brand"] == [field_message]
+    assert empty_items.json()["error"]["message"] == message
+    assert list(empty_items.json()["error"]["fields"]) == ["items"]

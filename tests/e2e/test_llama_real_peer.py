@@ -1,0 +1,58 @@
+"""One job end to end against a real OpenAI-compatible server: llama.cpp running
+SmolLM2-135M on this machine, as the Hermes route. Real inference, real usage."""
+
+import httpx
+import pytest
+
+from apps.accounts.services import api_key_create
+from apps.generation.catalog import catalog_get
+from apps.generation.prompts import ItemInput, prompt_build
+from apps.jobs.models import GenerationAttempt, JobItem
+from contentgen import devstack
+from tests.conftest import BRAND_FIELDS, product
+from tests.e2e.test_pipeline import poll_until_finished
+
+pytestmark = [pytest.mark.e2e, pytest.mark.llama, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    server = devstack.start_local_llm(port=devstack.free_port(),
+                                      log_dir=tmp_path_factory.mktemp("llama"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def stack_overrides(llama_server):
+    return {**devstack.local_llm_env(llama_server.url), "LLM_READ_TIMEOUT_S": "240"}
+
+
+def test_job_runs_on_the_real_llama_cpp_server(live_stack, llama_server, workspace, settings):
+    client = live_stack.client(api_key_create(workspace=workspace).raw_key)
+    client.post("/api/v1/brands/", json=BRAND_FIELDS)
+    item_data = product(1, name="Stoneware mug", brief="Hand-glazed stoneware mug, 350 ml.")
+
+    job_id = client.post("/api/v1/jobs/", json={
+        "kind": "product_description", "brand": "nordic-home", "locales": ["en"],
+        "items": [item_data]}).json()["id"]
+    job = poll_until_finished(client, job_id, timeout=300)
+    item = client.get(f"/api/v1/jobs/{job_id}/items/").json()["results"][0]
+
+    assert job["status"] == "succeeded", item
+    assert item["model"] == "hermes-3-405b"
+    assert set(item["content"]) == {"title", "short_description", "description", "bullets",
+                                    "meta_description"}
+    assert all(item["content"][field] for field in item["content"])
+    attempt = GenerationAttempt.objects.get(item__job_id=job_id)
+    assert attempt.provider_model == devstack.LOCAL_MODEL_ALIAS
+    # The stored usage is the server's own count: the same prompt, sent again,
+    # is tokenized to the same number of prompt tokens.
+    stored = JobItem.objects.select_related("job__brand_version").get(job_id=job_id)
+    messages = prompt_build(brand=stored.job.brand_version.snapshot, kind="product_description",
+                            locale="en", item=ItemInput(**stored.input)).messages
+    again = httpx.post(f"{llama_server.url}/chat/completions", timeout=240, json={
+        "model": devstack.LOCAL_MODEL_ALIAS, "messages": messages, "max_tokens": 1}).json()
+    assert item["input_tokens"] == again["usage"]["prompt_tokens"]
+    assert 0 < item["output_tokens"] <= settings.GENERATION_MAX_OUTPUT_TOKENS
+    assert item["cost_usd"] == f"{catalog_get()['hermes-3-405b'].cost_usd(item['input_tokens'], item['output_tokens']):.8f}"

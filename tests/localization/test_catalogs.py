@@ -1,0 +1,28 @@
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+
+
+@pytest.mark.parametrize("language", ["es", "ru", "en"])
+def test_catalog_has_no_missing_or_fuzzy_translations(language):
+    with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as po:
+        catalog = read_po(po, locale=language)
+
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+    assert len(catalog) > 50
+
+
+@pytest.mark.parametrize("language", ["es", "ru", "en"])
+def test_catalog_is_compiled(language):
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+
+    assert mo.exists(), "run `make messages`"
+    assert mo.stat().st_mtime >= po.stat().st_mtime, "the .mo is older than its .po"
