@@ -193,7 +193,8 @@ JOB_MAX_ITEMS = env_int("JOB_MAX_ITEMS", 10_000)
 
 LLM_CONNECT_TIMEOUT_S = env_float("LLM_CONNECT_TIMEOUT_S", 5.0)
 LLM_READ_TIMEOUT_S = env_float("LLM_READ_TIMEOUT_S", 60.0)
-# Schema-invalid answers are regenerated inside one attempt budget per item.
+# Answers that are not valid output or fail the brand checks are written again up to
+# this many times (the default of each new workspace's own bound).
 GENERATION_MAX_REGENERATIONS = env_int("GENERATION_MAX_REGENERATIONS", 2)
 # Transient provider failures (429, 5xx, timeouts) are retried by the item task.
 GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 5)

@@ -1,5 +1,10 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def default_max_regenerations() -> int:
+    return settings.GENERATION_MAX_REGENERATIONS
 
 
 class Workspace(models.Model):
@@ -7,6 +12,10 @@ class Workspace(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    max_regenerations = models.PositiveSmallIntegerField(
+        _("regenerations per item"), default=default_max_regenerations,
+        help_text=_("How many times an answer that fails the brand checks is rewritten "
+                    "before the item goes to review."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,33 +1,213 @@
-from django.contrib import admin
+import difflib
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from apps.brands.models import BrandTemplate, BrandTemplateVersion
-from apps.brands.services import brand_save
+from apps.brands.models import BrandExample, BrandLocaleOverride, BrandTemplate, BrandTemplateVersion
+from apps.brands.services import (
+    brand_archive,
+    brand_duplicate,
+    brand_store,
+    brand_version_create,
+)
+from apps.generation.prompts import ItemInput, prompt_build
+from apps.localization.locales import locale_tags
+
+SAMPLE_PRODUCT = {
+    "sku": "SAMPLE-1",
+    "name": "Oak desk lamp",
+    "brief": "Dimmable LED desk lamp with a solid oak base.",
+    "attributes": {"material": "oak", "height_cm": 45},
+    "price": "49.90",
+    "currency": "EUR",
+    "keywords": ["desk lamp", "oak"],
+}
 
 
-class BrandTemplateVersionInline(admin.TabularInline):
+class LocaleOverrideForm(forms.ModelForm):
+    locale = forms.ChoiceField(label=_("locale"), choices=())
+
+    class Meta:
+        model = BrandLocaleOverride
+        fields = ("locale", "address", "notes", "banned_terms", "currency")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = [(tag, tag) for tag in locale_tags()]
+
+
+class LocaleOverrideInline(admin.StackedInline):
+    model = BrandLocaleOverride
+    form = LocaleOverrideForm
+    extra = 0
+    verbose_name_plural = _("per-market overrides")
+
+
+class ExampleInline(admin.StackedInline):
+    model = BrandExample
+    extra = 0
+    fields = ("locale", "product", "output", "position")
+    verbose_name_plural = _("few-shot examples (a product and its approved text)")
+
+
+class VersionInline(admin.TabularInline):
     model = BrandTemplateVersion
     extra = 0
     can_delete = False
-    fields = ("number", "created_at", "snapshot")
+    fields = ("number", "created_at", "compare")
     readonly_fields = fields
     verbose_name_plural = _("history (immutable versions)")
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("compare"))
+    def compare(self, version):
+        if version.number == 1:
+            return "—"
+        url = reverse("admin:brands_brandtemplate_diff", args=[version.brand_id])
+        return format_html('<a href="{}?a={}&b={}">{}</a>', url, version.number - 1,
+                           version.number, _("changes from the previous version"))
+
+
+class PreviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=(
+        ("product_description", _("Product description")), ("marketing_copy", _("Marketing copy"))))
+    product = forms.JSONField(label=_("sample product"), initial=SAMPLE_PRODUCT,
+                              widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
+
+    def clean_product(self):
+        product = self.cleaned_data["product"]
+        if not isinstance(product, dict) or not product.get("name"):
+            raise forms.ValidationError(_("Give the product as a JSON object with at least a name."))
+        return product
+
 
 @admin.register(BrandTemplate)
 class BrandTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "workspace", "updated_at")
-    list_filter = ("workspace",)
-    search_fields = ("name", "slug", "voice")
-    inlines = [BrandTemplateVersionInline]
+    list_display = ("name", "slug", "workspace", "formality", "latest_version", "archived_at",
+                    "updated_at")
+    list_filter = ("workspace", "formality", "energy", ("archived_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "slug", "voice", "audience")
+    actions = ["duplicate", "archive"]
+    inlines = [LocaleOverrideInline, ExampleInline, VersionInline]
+    readonly_fields = ("archived_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("workspace", "name", "slug")}),
-        (_("Voice"), {"fields": ("voice", "audience")}),
-        (_("Rules"), {"fields": ("do_list", "dont_list", "banned_terms", "required_terms")}),
+        (_("Voice and tone"), {
+            "fields": ("voice", ("formality", "energy", "humour")),
+            "description": _("How every text should sound."),
+        }),
+        (_("Audience"), {"fields": ("audience",)}),
+        (_("Rules"), {"fields": ("do_list", "dont_list", "banned_terms", "required_terms",
+                                 "keywords_policy")}),
+        (_("Length"), {"fields": ("length_bounds",), "classes": ("collapse",)}),
+        (_("Status"), {"fields": ("archived_at", "created_at", "updated_at"),
+                       "classes": ("collapse",)}),
     )
 
+    @admin.display(description=_("version"))
+    def latest_version(self, brand):
+        return brand.versions.order_by("-number").values_list("number", flat=True).first()
+
     def save_model(self, request, obj, form, change):
-        brand_save(brand=obj)
+        brand_store(brand=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inlines are saved by now, so the version freezes the whole template.
+        brand_version_create(brand=form.instance)
+
+    @admin.action(description=_("Duplicate the selected templates"))
+    def duplicate(self, request, queryset):
+        for brand in queryset:
+            brand_duplicate(brand=brand)
+        count = queryset.count()
+        self.message_user(request, ngettext("%(count)d template duplicated.",
+                                            "%(count)d templates duplicated.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Archive the selected templates"))
+    def archive(self, request, queryset):
+        for brand in queryset:
+            brand_archive(brand=brand)
+        count = queryset.count()
+        self.message_user(request, ngettext("%(count)d template archived.",
+                                            "%(count)d templates archived.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="brands_brandtemplate_preview"),
+            path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view),
+                 name="brands_brandtemplate_diff"),
+        ]
+        return own + super().get_urls()
+
+    def _brand_or_404(self, request, pk) -> BrandTemplate:
+        brand = self.get_object(request, str(pk))
+        if brand is None or not self.has_view_permission(request, brand):
+            raise Http404
+        return brand
+
+    def preview_view(self, request, pk):
+        """The exact prompt the pipeline would send for a sample product, per locale."""
+        brand = self._brand_or_404(request, pk)
+        version = brand.versions.order_by("-number").first()
+        form = PreviewForm(request.GET or None)
+        kind, product = "product_description", SAMPLE_PRODUCT
+        if form.is_valid():
+            kind, product = form.cleaned_data["kind"], form.cleaned_data["product"]
+        item = ItemInput(
+            sku=str(product.get("sku", "SAMPLE-1")), name=str(product["name"]),
+            brief=str(product.get("brief", "")), attributes=product.get("attributes") or {},
+            price=None if product.get("price") is None else str(product["price"]),
+            currency=product.get("currency"), keywords=list(product.get("keywords") or []),
+        )
+        prompts = [
+            (tag, prompt_build(brand=version.snapshot, kind=kind, locale=tag, item=item).messages)
+            for tag in locale_tags()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": brand, "version": version,
+            "title": _("Prompt preview: %(name)s") % {"name": brand.name},
+            "form": form, "prompts": prompts, "kind": kind,
+            "product_json": json.dumps(product, ensure_ascii=False),
+            "sample_url": reverse("admin:jobs_job_sample"),
+        }
+        return TemplateResponse(request, "admin/brands/brandtemplate/preview.html", context)
+
+    def diff_view(self, request, pk):
+        brand = self._brand_or_404(request, pk)
+        numbers = list(brand.versions.order_by("number").values_list("number", flat=True))
+        try:
+            a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else numbers[-1]))
+            b = int(request.GET.get("b", numbers[-1]))
+        except ValueError as exc:
+            raise Http404 from exc
+        versions = {v.number: v for v in brand.versions.filter(number__in=[a, b])}
+        if a not in versions or b not in versions:
+            raise Http404
+
+        def lines(version):
+            return json.dumps(version.snapshot, indent=2, ensure_ascii=False,
+                              sort_keys=True).splitlines()
+
+        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+            lines(versions[a]), lines(versions[b]), fromdesc=_("version %(n)s") % {"n": a},
+            todesc=_("version %(n)s") % {"n": b}, context=True, numlines=2)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": brand, "numbers": numbers, "a": a, "b": b,
+            "title": _("Changes in %(name)s") % {"name": brand.name}, "diff_table": table,
+        }
+        return TemplateResponse(request, "admin/brands/brandtemplate/diff.html", context)

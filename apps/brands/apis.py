@@ -4,7 +4,7 @@ from rest_framework.views import APIView
 
 from apps.brands.selectors import brand_get_for_workspace, brand_list_for_workspace
 from apps.brands.serializers import BrandSerializer
-from apps.brands.services import brand_create
+from apps.brands.services import brand_create, brand_update
 from contentgen.api import StandardPagination
 from contentgen.errors import NotFound
 
@@ -24,8 +24,18 @@ class BrandListCreateApi(APIView):
 
 
 class BrandDetailApi(APIView):
-    def get(self, request, slug):
+    def _brand(self, request, slug):
         brand = brand_get_for_workspace(workspace=request.user.workspace, slug=slug)
         if brand is None:
             raise NotFound()
+        return brand
+
+    def get(self, request, slug):
+        return Response(BrandSerializer(self._brand(request, slug)).data)
+
+    def patch(self, request, slug):
+        brand = self._brand(request, slug)
+        serializer = BrandSerializer(brand, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        brand = brand_update(brand=brand, **serializer.validated_data)
         return Response(BrandSerializer(brand).data)

@@ -7,16 +7,52 @@ from apps.accounts.models import Workspace
 class BrandTemplate(models.Model):
     """A brand's voice and rules. Every save makes an immutable BrandTemplateVersion."""
 
+    class Formality(models.TextChoices):
+        FORMAL = "formal", _("Formal")
+        NEUTRAL = "neutral", _("Neutral")
+        INFORMAL = "informal", _("Informal")
+
+    class Energy(models.TextChoices):
+        CALM = "calm", _("Calm")
+        BALANCED = "balanced", _("Balanced")
+        ENERGETIC = "energetic", _("Energetic")
+
+    class Humour(models.TextChoices):
+        NONE = "none", _("None")
+        LIGHT = "light", _("Light")
+        PLAYFUL = "playful", _("Playful")
+
+    class KeywordsPolicy(models.TextChoices):
+        IGNORE = "ignore", _("Ignore the product's keywords")
+        NATURAL = "natural", _("Use them where they read naturally")
+        REQUIRED = "required", _("Every keyword must appear")
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="brands",
                                   verbose_name=_("workspace"))
     slug = models.SlugField(_("slug"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     voice = models.TextField(_("voice and tone"), help_text=_("How the brand sounds, in a few sentences."))
+    formality = models.CharField(_("formality"), max_length=16, choices=Formality.choices,
+                                 default=Formality.NEUTRAL)
+    energy = models.CharField(_("energy"), max_length=16, choices=Energy.choices,
+                              default=Energy.BALANCED)
+    humour = models.CharField(_("humour"), max_length=16, choices=Humour.choices,
+                              default=Humour.NONE)
     audience = models.TextField(_("audience"), blank=True)
-    do_list = models.JSONField(_("do"), default=list, blank=True)
-    dont_list = models.JSONField(_("don't"), default=list, blank=True)
-    banned_terms = models.JSONField(_("banned terms"), default=list, blank=True)
-    required_terms = models.JSONField(_("required terms"), default=list, blank=True)
+    do_list = models.JSONField(_("do"), default=list, blank=True,
+                               help_text=_("A JSON list of short rules, e.g. [\"Name the material\"]."))
+    dont_list = models.JSONField(_("don't"), default=list, blank=True,
+                                 help_text=_("A JSON list of short rules."))
+    banned_terms = models.JSONField(_("banned terms"), default=list, blank=True,
+                                    help_text=_("Words that must never appear, in any inflection."))
+    required_terms = models.JSONField(_("required terms"), default=list, blank=True,
+                                      help_text=_("Words that every text must contain."))
+    keywords_policy = models.CharField(_("SEO keywords"), max_length=16,
+                                       choices=KeywordsPolicy.choices, default=KeywordsPolicy.NATURAL)
+    length_bounds = models.JSONField(
+        _("length bounds"), default=dict, blank=True,
+        help_text=_("Characters per content field, e.g. {\"title\": {\"min\": 20, \"max\": 80}}."))
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -30,6 +66,52 @@ class BrandTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BrandLocaleOverride(models.Model):
+    """What changes for one market: form of address, notes, banned terms, currency."""
+
+    class Address(models.TextChoices):
+        INFORMAL = "informal", _("Informal (tú / ты)")
+        FORMAL = "formal", _("Formal (usted / вы)")
+
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE, related_name="locale_overrides",
+                              verbose_name=_("brand template"))
+    locale = models.CharField(_("locale"), max_length=16)
+    address = models.CharField(_("form of address"), max_length=16, choices=Address.choices, blank=True)
+    notes = models.TextField(_("locale notes"), blank=True)
+    banned_terms = models.JSONField(_("banned terms in this market"), default=list, blank=True)
+    currency = models.CharField(_("preferred currency"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("locale override")
+        verbose_name_plural = _("locale overrides")
+        ordering = ["brand", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "locale"], name="brand_locale_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} [{self.locale}]"
+
+
+class BrandExample(models.Model):
+    """A few-shot example: a product and the approved text for it."""
+
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE, related_name="examples",
+                              verbose_name=_("brand template"))
+    locale = models.CharField(_("locale"), max_length=16)
+    product = models.JSONField(_("product"), help_text=_("The product data, as sent to the API."))
+    output = models.JSONField(_("approved output"), help_text=_("The approved content fields."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("example")
+        verbose_name_plural = _("examples")
+        ordering = ["brand", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.brand} example [{self.locale}]"
 
 
 class BrandTemplateVersion(models.Model):

@@ -1,13 +1,48 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.brands.models import BrandTemplate
+from apps.brands.models import BrandLocaleOverride, BrandTemplate
+from apps.generation.schemas import CONTENT_FIELDS
+from apps.localization.locales import locale_tags
 
+CONTENT_FIELD_NAMES = sorted({name for fields in CONTENT_FIELDS.values() for name in fields})
 
 
 def term_list() -> serializers.ListField:
     return serializers.ListField(child=serializers.CharField(max_length=200), required=False,
                                  max_length=200)
 
+
+class LocaleOverrideSerializer(serializers.Serializer):
+    address = serializers.ChoiceField(choices=BrandLocaleOverride.Address.choices, required=False,
+                                      allow_blank=True, default="")
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    banned_terms = term_list()
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="",
+                                      error_messages={"invalid": _("Use a three-letter ISO 4217 code such as EUR.")})
+
+    def validate_banned_terms(self, value):
+        return value or []
+
+
+class ExampleSerializer(serializers.Serializer):
+    locale = serializers.ChoiceField(choices=[])
+    product = serializers.DictField()
+    output = serializers.DictField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = locale_tags()
+
+
+class LengthBoundSerializer(serializers.Serializer):
+    min = serializers.IntegerField(min_value=0, max_value=10_000, required=False, allow_null=True)
+    max = serializers.IntegerField(min_value=1, max_value=10_000, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("min") is not None and attrs.get("max") is not None and attrs["min"] > attrs["max"]:
+            raise serializers.ValidationError({"min": _("The minimum is above the maximum.")})
+        return attrs
 
 
 class BrandSerializer(serializers.ModelSerializer):
@@ -16,15 +51,45 @@ class BrandSerializer(serializers.ModelSerializer):
     dont_list = term_list()
     banned_terms = term_list()
     required_terms = term_list()
+    length_bounds = serializers.DictField(child=LengthBoundSerializer(), required=False)
+    locales = serializers.DictField(child=LocaleOverrideSerializer(), required=False)
+    examples = ExampleSerializer(many=True, required=False)
 
     class Meta:
         model = BrandTemplate
-        fields = ["slug", "name", "voice", "audience", "do_list", "dont_list", "banned_terms",
-                  "required_terms", "version", "created_at", "updated_at"]
-        read_only_fields = ["version", "created_at", "updated_at"]
+        fields = ["slug", "name", "voice", "formality", "energy", "humour", "audience", "do_list",
+                  "dont_list", "banned_terms", "required_terms", "keywords_policy",
+                  "length_bounds", "locales", "examples", "version", "archived_at", "created_at",
+                  "updated_at"]
+        read_only_fields = ["version", "archived_at", "created_at", "updated_at"]
         # Slug uniqueness is per workspace; the service reports a clash as a 409.
         extra_kwargs = {"slug": {"validators": []}}
 
+    def validate_length_bounds(self, value):
+        unknown = sorted(set(value) - set(CONTENT_FIELD_NAMES))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown content fields: %(fields)s. Known fields: %(known)s.") % {
+                    "fields": ", ".join(unknown), "known": ", ".join(CONTENT_FIELD_NAMES)})
+        return value
+
+    def validate_locales(self, value):
+        unknown = sorted(set(value) - set(locale_tags()))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unsupported locales: %(tags)s.") % {"tags": ", ".join(unknown)})
+        return value
+
+    def to_representation(self, brand):
+        data = super().to_representation(brand)
+        data["locales"] = {
+            override.locale: {"address": override.address, "notes": override.notes,
+                              "banned_terms": override.banned_terms, "currency": override.currency}
+            for override in brand.locale_overrides.order_by("locale")
+        }
+        data["examples"] = [{"locale": e.locale, "product": e.product, "output": e.output}
+                            for e in brand.examples.order_by("position", "pk")]
+        return data
+
     def get_version(self, brand: BrandTemplate) -> int | None:
-        latest = brand.versions.order_by("-number").values_list("number", flat=True).first()
-        return latest
+        return brand.versions.order_by("-number").values_list("number", flat=True).first()

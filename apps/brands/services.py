@@ -1,49 +1,127 @@
+"""Brand writes. Every change ends in a new immutable version (brand_version_create)."""
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
-from apps.brands.models import BrandTemplate, BrandTemplateVersion
+from apps.brands.models import (
+    BrandExample,
+    BrandLocaleOverride,
+    BrandTemplate,
+    BrandTemplateVersion,
+)
 from contentgen.errors import Conflict
 
-# The fields copied into every version; the prompt builder reads only these.
-SNAPSHOT_FIELDS = ("slug", "name", "voice", "audience", "do_list", "dont_list",
-                   "banned_terms", "required_terms")
+# The template fields copied into every version; the prompt builder reads only snapshots.
+SNAPSHOT_FIELDS = ("slug", "name", "voice", "formality", "energy", "humour", "audience",
+                   "do_list", "dont_list", "banned_terms", "required_terms", "keywords_policy",
+                   "length_bounds")
+OVERRIDE_FIELDS = ("address", "notes", "banned_terms", "currency")
 
 
 def brand_snapshot(brand: BrandTemplate) -> dict:
-    return {field: getattr(brand, field) for field in SNAPSHOT_FIELDS}
+    snapshot = {field: getattr(brand, field) for field in SNAPSHOT_FIELDS}
+    snapshot["locales"] = {
+        override.locale: {field: getattr(override, field) for field in OVERRIDE_FIELDS}
+        for override in brand.locale_overrides.order_by("locale")
+    }
+    snapshot["examples"] = [
+        {"locale": example.locale, "product": example.product, "output": example.output}
+        for example in brand.examples.order_by("position", "pk")
+    ]
+    return snapshot
 
 
 def brand_version_create(*, brand: BrandTemplate) -> BrandTemplateVersion:
-    # Lock the template row so two concurrent saves cannot take the same number.
-    BrandTemplate.objects.select_for_update().filter(pk=brand.pk).first()
-    latest = brand.versions.aggregate(latest=Max("number"))["latest"] or 0
-    return BrandTemplateVersion.objects.create(
-        brand=brand, number=latest + 1, snapshot=brand_snapshot(brand)
-    )
+    """Freeze the template as it is now, unless nothing changed since the last version."""
+    with transaction.atomic():
+        # Lock the template row so two concurrent saves cannot take the same number.
+        BrandTemplate.objects.select_for_update().filter(pk=brand.pk).first()
+        latest = brand.versions.order_by("-number").first()
+        snapshot = brand_snapshot(brand)
+        if latest is not None and latest.snapshot == snapshot:
+            return latest
+        number = (brand.versions.aggregate(latest=Max("number"))["latest"] or 0) + 1
+        return BrandTemplateVersion.objects.create(brand=brand, number=number, snapshot=snapshot)
 
 
-@transaction.atomic
-def brand_save(*, brand: BrandTemplate) -> BrandTemplateVersion:
-    """Save a template (new or edited) and freeze the result as a new version."""
+def _slug_taken() -> Conflict:
+    message = _("A brand with this slug already exists.")
+    return Conflict(message, code="brand_slug_taken", fields={"slug": [message]})
+
+
+def brand_store(*, brand: BrandTemplate) -> None:
+    """Save the template row alone (the admin saves its inlines, then versions)."""
     try:
         with transaction.atomic():
             brand.save()
     except IntegrityError as exc:
-        raise Conflict(_("A brand with this slug already exists."), code="brand_slug_taken",
-                       fields={"slug": [str(_("A brand with this slug already exists."))]}) from exc
-    return brand_version_create(brand=brand)
+        raise _slug_taken() from exc
 
 
-def brand_create(*, workspace: Workspace, **fields) -> BrandTemplate:
+def _replace_locales(brand: BrandTemplate, locales: dict[str, dict]) -> None:
+    brand.locale_overrides.all().delete()
+    BrandLocaleOverride.objects.bulk_create([
+        BrandLocaleOverride(brand=brand, locale=tag, **{f: data.get(f, default) for f, default in
+                                                        (("address", ""), ("notes", ""),
+                                                         ("banned_terms", []), ("currency", ""))})
+        for tag, data in locales.items()
+    ])
+
+
+def _replace_examples(brand: BrandTemplate, examples: list[dict]) -> None:
+    brand.examples.all().delete()
+    BrandExample.objects.bulk_create([
+        BrandExample(brand=brand, position=index, locale=example["locale"],
+                     product=example["product"], output=example["output"])
+        for index, example in enumerate(examples)
+    ])
+
+
+@transaction.atomic
+def brand_create(*, workspace: Workspace, locales: dict | None = None,
+                 examples: list | None = None, **fields) -> BrandTemplate:
     brand = BrandTemplate(workspace=workspace, **fields)
-    brand_save(brand=brand)
+    brand_store(brand=brand)
+    _replace_locales(brand, locales or {})
+    _replace_examples(brand, examples or [])
+    brand_version_create(brand=brand)
     return brand
 
 
-def brand_update(*, brand: BrandTemplate, **fields) -> BrandTemplate:
+@transaction.atomic
+def brand_update(*, brand: BrandTemplate, locales: dict | None = None,
+                 examples: list | None = None, **fields) -> BrandTemplate:
+    """Change the given fields; `locales` and `examples`, when given, replace the old ones."""
     for name, value in fields.items():
         setattr(brand, name, value)
-    brand_save(brand=brand)
+    brand_store(brand=brand)
+    if locales is not None:
+        _replace_locales(brand, locales)
+    if examples is not None:
+        _replace_examples(brand, examples)
+    brand_version_create(brand=brand)
     return brand
+
+
+@transaction.atomic
+def brand_duplicate(*, brand: BrandTemplate) -> BrandTemplate:
+    """A copy under a free slug ("<slug>-copy", "<slug>-copy-2", ...) with its own history."""
+    snapshot = brand_snapshot(brand)
+    slug = f"{brand.slug}-copy"[:64]
+    suffix = 2
+    while BrandTemplate.objects.filter(workspace=brand.workspace, slug=slug).exists():
+        slug = f"{brand.slug}-copy-{suffix}"[:64]
+        suffix += 1
+    fields = {field: snapshot[field] for field in SNAPSHOT_FIELDS if field not in ("slug", "name")}
+    name = _("%(name)s (copy)") % {"name": brand.name}
+    return brand_create(workspace=brand.workspace, slug=slug, name=name[:200],
+                        locales=snapshot["locales"], examples=snapshot["examples"], **fields)
+
+
+def brand_archive(*, brand: BrandTemplate) -> None:
+    """Archived brands keep their versions (running jobs use them) but take no new jobs."""
+    BrandTemplate.objects.filter(pk=brand.pk, archived_at__isnull=True).update(
+        archived_at=timezone.now())

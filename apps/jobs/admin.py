@@ -1,6 +1,24 @@
-from django.contrib import admin
+import json
 
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from apps.brands.models import BrandTemplate
+from apps.generation.prompts import ItemInput
 from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.jobs.services import JobSubmission, job_submit
+from apps.localization.locales import locale_tags
+from contentgen.errors import ServiceError
+
+
+def _pretty_json(value) -> str:
+    if value in (None, "", {}, []):
+        return "—"
+    return format_html("<pre style='white-space: pre-wrap; margin: 0'>{}</pre>",
+                       json.dumps(value, indent=2, ensure_ascii=False))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -16,20 +34,81 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class JobItemInline(admin.TabularInline):
+    model = JobItem
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("sku", "locale", "status", "model_used", "attempts", "cost_usd", "error")
+    readonly_fields = fields
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):
-    list_display = ("id", "workspace", "kind", "status", "items_total", "items_succeeded",
-                    "items_failed", "estimated_cost_usd", "actual_cost_usd", "created_at")
+    list_display = ("id", "workspace", "brand", "kind", "status", "progress", "actual_cost_usd",
+                    "created_at")
     list_filter = ("status", "kind", "workspace")
-    search_fields = ("id",)
+    search_fields = ("id", "brand_version__brand__slug")
     date_hierarchy = "created_at"
+    readonly_fields = ("id", "workspace", "brand_version", "kind", "locales", "model_policy",
+                       "status", "progress", "estimated_cost_usd", "actual_cost_usd",
+                       "input_tokens", "output_tokens", "created_at", "started_at", "finished_at")
+    fields = readonly_fields
+    inlines = [JobItemInline]
+
+    @admin.display(description=_("brand"))
+    def brand(self, job):
+        return f"{job.brand_version.brand.slug} v{job.brand_version.number}"
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        return _("%(done)s of %(total)s done: %(succeeded)s succeeded, %(review)s to review, "
+                 "%(failed)s failed") % {
+            "done": job.items_total - job.items_pending, "total": job.items_total,
+            "succeeded": job.items_succeeded, "review": job.items_needs_review,
+            "failed": job.items_failed}
+
+    def get_urls(self):
+        return [path("sample/", self.admin_site.admin_view(self.sample_view),
+                     name="jobs_job_sample")] + super().get_urls()
+
+    def sample_view(self, request):
+        """Generate a sample for a brand's preview: a real job, in every locale."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brand = BrandTemplate.objects.filter(pk=request.POST.get("brand")).first()
+        if brand is None or not request.user.has_perm("jobs.view_job"):
+            raise Http404
+        try:
+            product = json.loads(request.POST.get("product", "{}"))
+            item = ItemInput(
+                sku=str(product.get("sku", "SAMPLE-1")), name=str(product["name"]),
+                brief=str(product.get("brief", "")), attributes=product.get("attributes") or {},
+                price=None if product.get("price") is None else str(product["price"]),
+                currency=product.get("currency"), keywords=list(product.get("keywords") or []))
+            job = job_submit(workspace=brand.workspace, submission=JobSubmission(
+                kind=request.POST.get("kind", "product_description"), brand=brand.slug,
+                locales=locale_tags(), model="auto", items=[item]))
+        except (ValueError, KeyError, TypeError, ServiceError) as exc:
+            self.message_user(request, _("The sample could not be started: %(error)s") % {
+                "error": getattr(exc, "message", exc)}, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:brands_brandtemplate_preview",
+                                                args=[brand.pk]))
+        self.message_user(request, _("Sample job started; this page shows its progress."),
+                          messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
 
 class GenerationAttemptInline(admin.TabularInline):
     model = GenerationAttempt
     extra = 0
     can_delete = False
-    fields = ("model", "outcome", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "error")
+    fields = ("model", "outcome", "input_tokens", "output_tokens", "cost_usd",
+              "provider_cost_usd", "latency_ms", "error")
     readonly_fields = fields
 
 
@@ -38,4 +117,20 @@ class JobItemAdmin(ReadOnlyAdmin):
     list_display = ("sku", "locale", "status", "model_used", "attempts", "cost_usd", "job")
     list_filter = ("status", "locale", "model_used")
     search_fields = ("sku", "job__id")
+    fields = ("job", "sku", "locale", "status", "model", "model_used", "attempts",
+              "input_tokens", "output_tokens", "cost_usd", "error", "content_view",
+              "checks_view", "input_view")
+    readonly_fields = fields
     inlines = [GenerationAttemptInline]
+
+    @admin.display(description=_("content"))
+    def content_view(self, item):
+        return _pretty_json(item.content)
+
+    @admin.display(description=_("check report"))
+    def checks_view(self, item):
+        return _pretty_json(item.checks)
+
+    @admin.display(description=_("input"))
+    def input_view(self, item):
+        return _pretty_json(item.input)

@@ -35,6 +35,7 @@ class Job(models.Model):
     items_total = models.PositiveIntegerField(_("items"))
     items_succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
     items_failed = models.PositiveIntegerField(_("failed"), default=0)
+    items_needs_review = models.PositiveIntegerField(_("needs review"), default=0)
     estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
     actual_cost_usd = models.DecimalField(_("actual cost (USD)"), **MONEY)
     input_tokens = models.BigIntegerField(_("input tokens"), default=0)
@@ -54,7 +55,7 @@ class Job(models.Model):
 
     @property
     def items_pending(self) -> int:
-        return self.items_total - self.items_succeeded - self.items_failed
+        return self.items_total - self.items_succeeded - self.items_failed - self.items_needs_review
 
 
 class JobItem(models.Model):
@@ -64,9 +65,10 @@ class JobItem(models.Model):
         PENDING = "pending", _("Pending")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
         FAILED = "failed", _("Failed")
 
-    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED)
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.NEEDS_REVIEW, Status.FAILED)
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items",
                             verbose_name=_("job"))
@@ -84,6 +86,8 @@ class JobItem(models.Model):
     cost_usd = models.DecimalField(_("cost (USD)"), **MONEY)
     estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
     content = models.JSONField(_("content"), null=True, blank=True)
+    checks = models.JSONField(_("check report"), null=True, blank=True,
+                              help_text=_("The brand checks of the stored content."))
     error = models.TextField(_("error"), blank=True)
     # Who holds the item while it runs, and until when: a claim whose lease has
     # expired (its worker died) may be taken over by the next delivery.
@@ -112,6 +116,7 @@ class GenerationAttempt(models.Model):
     class Outcome(models.TextChoices):
         OK = "ok", _("OK")
         INVALID_OUTPUT = "invalid_output", _("Invalid output")
+        CHECK_FAILED = "check_failed", _("Failed brand checks")
         REJECTED = "rejected", _("Rejected answer")
         TRANSIENT_ERROR = "transient_error", _("Transient error")
         PERMANENT_ERROR = "permanent_error", _("Permanent error")
@@ -128,6 +133,7 @@ class GenerationAttempt(models.Model):
                                             decimal_places=8, null=True, blank=True)
     latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
     error = models.TextField(_("error"), blank=True)
+    checks = models.JSONField(_("check report"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -104,7 +104,8 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_progress(self, job: Job) -> dict:
         return {"total": job.items_total, "succeeded": job.items_succeeded,
-                "failed": job.items_failed, "pending": job.items_pending}
+                "needs_review": job.items_needs_review, "failed": job.items_failed,
+                "pending": job.items_pending}
 
     def get_cost(self, job: Job) -> dict:
         return {"estimated_usd": money(job.estimated_cost_usd),
@@ -131,8 +132,8 @@ class JobItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobItem
-        fields = ["id", "sku", "locale", "status", "model", "content", "attempts", "input_tokens",
-                  "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
+        fields = ["id", "sku", "locale", "status", "model", "content", "checks", "attempts",
+                  "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
 
     def get_cost_usd(self, item: JobItem) -> str:
         return money(item.cost_usd)

@@ -27,9 +27,11 @@ from apps.generation.client import (
 )
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.generation.router import RoutingError, route_choose
-from apps.generation.schemas import OutputInvalid, output_schema
+from apps.generation.checks import CheckRules, content_check
+from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import estimate_tokens
 from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.localization.locales import locale_get
 from contentgen.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,10 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
         message = _("No brand with the slug “%(slug)s” exists in this workspace.") % {
             "slug": submission.brand}
         raise InvalidInput(message, code="unknown_brand", fields={"brand": [message]})
+    if brand.archived_at is not None:
+        message = _("The brand “%(slug)s” is archived and takes no new jobs.") % {
+            "slug": submission.brand}
+        raise InvalidInput(message, code="brand_archived", fields={"brand": [message]})
     version = brand_latest_version(brand=brand)
     planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
 
@@ -168,14 +174,15 @@ def _item_claim(item_id: int) -> JobItem | None:
     )
     if not claimed:
         return None
-    item = JobItem.objects.select_related("job__brand_version").get(pk=item_id)
+    item = JobItem.objects.select_related("job__brand_version", "job__workspace").get(pk=item_id)
     Job.objects.filter(pk=item.job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING, started_at=now)
     return item
 
 
 def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLMUsage,
-                    latency_ms: int, provider_model: str = "", error: str = "") -> None:
+                    latency_ms: int, provider_model: str = "", error: str = "",
+                    checks: dict | None = None) -> None:
     """Write the attempt and add its usage to the item's and the job's totals, together."""
     cost = route.cost_usd(usage.input_tokens, usage.output_tokens)
     with transaction.atomic():
@@ -183,6 +190,7 @@ def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLM
             item=item, model=route.key, provider_model=provider_model, outcome=outcome,
             input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost_usd=cost,
             provider_cost_usd=usage.provider_cost_usd, latency_ms=latency_ms, error=error[:2000],
+            checks=checks,
         )
         totals = {"input_tokens": F("input_tokens") + usage.input_tokens,
                   "output_tokens": F("output_tokens") + usage.output_tokens}
@@ -191,31 +199,39 @@ def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLM
                                                   **totals)
 
 
+STATUS_COUNTER = {
+    ItemStatus.SUCCEEDED: "items_succeeded",
+    ItemStatus.NEEDS_REVIEW: "items_needs_review",
+    ItemStatus.FAILED: "items_failed",
+}
+
+
 def _item_finish(item: JobItem, *, status: str, content: dict | None = None,
-                 model_used: str = "", error: str = "") -> bool:
+                 checks: dict | None = None, model_used: str = "", error: str = "") -> bool:
     """Close the item and advance the job; the last item finishes the job."""
     with transaction.atomic():
         closed = JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id,
                                         status=ItemStatus.RUNNING).update(
-            status=status, content=content, model_used=model_used, error=error[:2000],
-            finished_at=timezone.now(), lease_expires_at=None,
+            status=status, content=content, checks=checks, model_used=model_used,
+            error=error[:2000], finished_at=timezone.now(), lease_expires_at=None,
         )
         if not closed:
             return False  # our lease expired and another worker took the item over
-        counter = "items_succeeded" if status == ItemStatus.SUCCEEDED else "items_failed"
+        counter = STATUS_COUNTER[status]
         Job.objects.filter(pk=item.job_id).update(**{counter: F(counter) + 1})
         _job_finish_if_done(item.job_id)
     return True
 
 
 def _job_finish_if_done(job_id) -> bool:
+    done = F("items_succeeded") + F("items_failed") + F("items_needs_review")
     return bool(
         Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
-                           items_total=F("items_succeeded") + F("items_failed"))
+                           items_total=done)
         .update(
             status=Case(
-                When(items_failed=0, then=Value(Job.Status.SUCCEEDED)),
-                When(items_succeeded=0, then=Value(Job.Status.FAILED)),
+                When(items_failed=0, items_needs_review=0, then=Value(Job.Status.SUCCEEDED)),
+                When(items_succeeded=0, items_needs_review=0, then=Value(Job.Status.FAILED)),
                 default=Value(Job.Status.PARTIALLY_SUCCEEDED),
             ),
             finished_at=timezone.now(),
@@ -236,8 +252,32 @@ def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
     return random.uniform(0, min(base, settings.GENERATION_RETRY_BACKOFF_MAX_S))
 
 
+def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> CheckRules:
+    """The brand's rules for one item, as the output checks take them."""
+    override = (brand.get("locales") or {}).get(locale) or {}
+    required = list(brand.get("required_terms") or [])
+    if brand.get("keywords_policy") == "required":
+        required += item.keywords
+    bounds = {field: (None, limit) for field, limit in CONTENT_FIELDS[kind].items()}
+    for field, bound in (brand.get("length_bounds") or {}).items():
+        if field in bounds:
+            bounds[field] = (bound.get("min"), bound.get("max") or bounds[field][1])
+    return CheckRules(
+        language=locale_get(locale).language,
+        banned_terms=tuple(dict.fromkeys([*(brand.get("banned_terms") or []),
+                                          *(override.get("banned_terms") or [])])),
+        required_terms=tuple(dict.fromkeys(required)),
+        length_bounds=bounds,
+    )
+
+
 def item_generate(*, item_id: int) -> None:
-    """Generate one item. Raises ItemRetryLater after a transient failure."""
+    """Generate one item. Raises ItemRetryLater after a transient failure.
+
+    An answer that is not valid output, or fails the brand checks, is written again
+    with the failure fed back, up to the workspace's bound; content that still fails
+    the checks is stored as `needs_review`, never `succeeded`.
+    """
     item = _item_claim(item_id)
     if item is None:
         return
@@ -247,14 +287,18 @@ def item_generate(*, item_id: int) -> None:
         return
 
     job = item.job
+    brand = job.brand_version.snapshot
     route = catalog_get()[item.model]
     schema = output_schema(job.kind)
     wire_schema = schema.json_schema(with_bounds=route.structured_output == "json_object_schema")
     item_input = ItemInput(**item.input)
+    rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input)
+    tries = 1 + job.workspace.max_regenerations
     feedback = None
-    for _try in range(settings.GENERATION_MAX_REGENERATIONS + 1):
-        prompt = prompt_build(brand=job.brand_version.snapshot, kind=job.kind,
-                              locale=item.locale, item=item_input, feedback=feedback)
+    reviewable = None  # the last content that parsed but failed the checks, with its report
+    for _try in range(tries):
+        prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
+                              feedback=feedback)
         request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
                              json_schema=wire_schema,
                              max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
@@ -273,22 +317,36 @@ def item_generate(*, item_id: int) -> None:
         except AnswerRejected as exc:
             _attempt_record(item, route, outcome=Outcome.REJECTED, usage=exc.usage,
                             latency_ms=exc.latency_ms, error=exc.reason)
-            feedback = exc.reason
+            feedback = f"{exc.reason}."
             continue
+        attempt = {"usage": result.usage, "latency_ms": result.latency_ms,
+                   "provider_model": result.provider_model}
         try:
             content = schema.parse(result.text)
         except OutputInvalid as exc:
-            _attempt_record(item, route, outcome=Outcome.INVALID_OUTPUT, usage=result.usage,
-                            latency_ms=result.latency_ms, provider_model=result.provider_model,
-                            error=exc.reason)
-            feedback = exc.reason
+            _attempt_record(item, route, outcome=Outcome.INVALID_OUTPUT, error=exc.reason,
+                            **attempt)
+            feedback = f"{exc.reason}."
             continue
-        _attempt_record(item, route, outcome=Outcome.OK, usage=result.usage,
-                        latency_ms=result.latency_ms, provider_model=result.provider_model)
-        _item_finish(item, status=ItemStatus.SUCCEEDED, content=content, model_used=result.model)
+        report = content_check(content, rules)
+        if not report.passed:
+            _attempt_record(item, route, outcome=Outcome.CHECK_FAILED, checks=report.as_dict(),
+                            error=report.feedback(), **attempt)
+            feedback = report.feedback()
+            reviewable = (content, report)
+            continue
+        _attempt_record(item, route, outcome=Outcome.OK, checks=report.as_dict(), **attempt)
+        _item_finish(item, status=ItemStatus.SUCCEEDED, content=content, checks=report.as_dict(),
+                     model_used=result.model)
+        return
+    if reviewable is not None:
+        content, report = reviewable
+        _item_finish(item, status=ItemStatus.NEEDS_REVIEW, content=content,
+                     checks=report.as_dict(), model_used=route.key,
+                     error=f"failed the brand checks after {tries} tries: {report.feedback()}")
         return
     _item_finish(item, status=ItemStatus.FAILED, model_used=route.key,
-                 error=f"no valid output after {settings.GENERATION_MAX_REGENERATIONS + 1} tries: {feedback}")
+                 error=f"no valid output after {tries} tries: {feedback}")
 
 
 def _item_transient_failure(item: JobItem, exc: TransientLLMError) -> None:

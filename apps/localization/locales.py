@@ -10,6 +10,8 @@ class ContentLocale:
     english_name: str  # used inside prompts, which are written in English
     native_name: str
     writing_notes: str
+    # How to address the reader, by register, in the prompt's words.
+    address: dict[str, str] | None = None
 
 
 CONTENT_LOCALES: dict[str, ContentLocale] = {
@@ -19,6 +21,8 @@ CONTENT_LOCALES: dict[str, ContentLocale] = {
             "Write natively in Spanish, not as a translation. Use opening ¿ and ¡ marks "
             "where Spanish requires them."
         ),
+        address={"informal": 'Address the reader as "tú".',
+                 "formal": 'Address the reader as "usted".'},
     ),
     "ru": ContentLocale(
         tag="ru", language="ru", english_name="Russian", native_name="русский",
@@ -26,6 +30,8 @@ CONTENT_LOCALES: dict[str, ContentLocale] = {
             "Write natively in Russian, not as a translation. Use « » quotation marks and "
             "the em dash (—) as Russian typography requires."
         ),
+        address={"informal": 'Address the reader as "ты".',
+                 "formal": 'Address the reader as "вы" (lower case).'},
     ),
     "en": ContentLocale(
         tag="en", language="en", english_name="English", native_name="English",

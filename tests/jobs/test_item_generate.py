@@ -89,8 +89,9 @@ def test_invalid_output_is_regenerated_and_every_attempt_is_billed(workspace, br
     assert "Your previous answer was rejected: not valid JSON" in second_prompt
 
 
-def test_item_fails_after_bounded_regenerations(workspace, brand, sim, settings):
-    settings.GENERATION_MAX_REGENERATIONS = 1
+def test_item_fails_after_bounded_regenerations(workspace, brand, sim):
+    workspace.max_regenerations = 1
+    workspace.save()
     script(sim, {"schema_break": True}, {"malformed": True})
     job = submit(workspace, items=[product(1)])
     item = job.items.get()
