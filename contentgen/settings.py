@@ -274,6 +274,7 @@ LOGGING = {
         # The HTTP client logs request headers at DEBUG; keep it quiet so that a
         # debug log level never writes an API key anywhere.
         "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
         "openai": {"level": "WARNING"},
     },
 }

@@ -34,6 +34,14 @@ class ExampleSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         self.fields["locale"].choices = locale_tags()
 
+    def validate(self, attrs):
+        # A PATCH makes DRF treat nested fields as optional too; an example is whole or nothing.
+        missing = {name: [_("This field is required.")] for name in ("locale", "product", "output")
+                   if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
 
 class LengthBoundSerializer(serializers.Serializer):
     min = serializers.IntegerField(min_value=0, max_value=10_000, required=False, allow_null=True)

@@ -8,7 +8,8 @@ matching, `lingua` for language detection. Nothing here knows of jobs, HTTP or C
 Term matching, as chosen: text and terms are split into words (runs of letters and
 digits, so "low-cost" is the two words "low cost"), each word is case-folded, "ё" is
 read as "е" and Latin accents are dropped ("económico" = "economico"), then reduced to
-its Snowball stem; a term matches where its stems occur as consecutive words. So
+its Snowball stem; a term matches where its words occur consecutively, each sharing a
+stem (or its whole folded form) with the term's word in that place. So
 "дешёвый" catches "дешевые" and "ДЕШЁВОГО", "barato" catches "Baratos", "cheap" catches
 "cheaps" but not "cheaper", "cheaply" or "cheapskate" (their English stems differ), and
 no term ever matches inside a longer word.
@@ -43,6 +44,9 @@ class CheckRules:
     required_terms: tuple[str, ...] = ()
     # field -> (min chars, max chars); for a list field it bounds each entry
     length_bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    # Text the customer gave (product name, SKU, keywords, brand name): quoted verbatim
+    # it is often in another language, so the language check leaves it out.
+    known_phrases: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:
@@ -106,15 +110,16 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
                 found_required.add(term.text)
         failures += _placeholder_failures(name, text)
         failures += _markdown_failures(name, text)
-        if _letter_count(text) >= MIN_LETTERS_PER_FIELD:
-            failures += _language_failures(name, text, rules.language)
+        own_words = _without_phrases(text, rules.known_phrases)
+        if _letter_count(own_words) >= MIN_LETTERS_PER_FIELD:
+            failures += _language_failures(name, own_words, rules.language)
 
     for term in required:
         if term.text not in found_required:
             failures.append(CheckFailure(
                 "required_term", None,
                 f"the required term '{term.text}' does not appear anywhere in the content"))
-    whole = "\n".join(text for _, _, text in strings)
+    whole = _without_phrases("\n".join(text for _, _, text in strings), rules.known_phrases)
     failures += _language_failures(None, whole, rules.language)
     return CheckReport(failures=tuple(failures))
 
@@ -187,7 +192,9 @@ _local = threading.local()
 
 def _stemmer(algorithm: str):
     # Snowball stemmer objects keep state between calls: one per thread.
-    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if not hasattr(_local, "stemmers"):
+        _local.stemmers = {}
+    stemmers = _local.stemmers
     if algorithm not in stemmers:
         stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
     return stemmers[algorithm]
@@ -197,8 +204,11 @@ def _stemmer(algorithm: str):
 def _word_keys(word: str, language: str) -> frozenset[str]:
     """The stems under which `word` matches a term.
 
-    Two keys, stemmed with and without the accents and folded after: a suffix rule
-    may need the accent and the model may leave it out, or the other way round.
+    The stems with and without the accents, folded after (a suffix rule may need the
+    accent and the model may leave it out, or the other way round), and the folded
+    word itself: Snowball cuts some nominatives further than their other cases
+    ("массив" -> "масс" but "массива" -> "массив"), and the whole word still meets
+    the other form's stem.
     Cyrillic words take the Russian stemmer whatever the target; Latin words inside
     Russian text (brand names, loanwords) take the English one.
     """
@@ -209,6 +219,7 @@ def _word_keys(word: str, language: str) -> frozenset[str]:
     stemmer = _stemmer(algorithm)
     folded = _fold(word)
     return frozenset({
+        folded,
         _fold(stemmer.stemWord(word.lower())) or folded,
         _fold(stemmer.stemWord(folded)) or folded,
     })
@@ -245,8 +256,9 @@ PLACEHOLDER_PATTERNS = (
     re.compile(r"\[[^\[\]\n]*[^\W\d_][^\[\]\n]*\](?!\()"),  # [Product Name]; not a link
     re.compile(r"<[^\W\d_][^<>\n]{0,60}>"),  # <placeholder>; "< 5 kg" is a comparison
     re.compile(r"lorem ipsum", re.IGNORECASE),
-    # Upper case only: Spanish "todo" means "all".
-    re.compile(r"\bTODO\b"),
+    # Upper case only, and not inside an all-caps phrase: Spanish "todo" means "all"
+    # ("TODO INCLUIDO" is a slogan, "TODO: benefits" a leftover).
+    re.compile(r"(?<![A-ZÁÉÍÓÚÑ] )\bTODO\b(?! [A-ZÁÉÍÓÚÑ]{2,})"),
     re.compile(r"\b[Xx]{3,}\b"),
 )
 WHOLE_FIELD_PLACEHOLDER_RE = re.compile(r"\s*n/a\.?\s*", re.IGNORECASE)
@@ -263,7 +275,7 @@ def _placeholder_failures(name: str, text: str) -> list[CheckFailure]:
                 found[match.group()] = None
     if not found:
         return []
-    tokens = ", ".join(f"'{token}'" for token in found)
+    tokens = ", ".join(f"'{_sample(token)}'" for token in found)
     return [CheckFailure("placeholder", name,
                          f"field '{name}' contains leftover template placeholders: {tokens}")]
 
@@ -328,6 +340,13 @@ def _language_detector():
                     .build()
                 )
     return _detector
+
+
+def _without_phrases(text: str, phrases: tuple[str, ...]) -> str:
+    # Longest first, so a name is removed whole before any keyword inside it.
+    for phrase in sorted(filter(None, phrases), key=len, reverse=True):
+        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def _letter_count(text: str) -> int:

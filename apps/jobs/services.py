@@ -268,6 +268,7 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> 
                                           *(override.get("banned_terms") or [])])),
         required_terms=tuple(dict.fromkeys(required)),
         length_bounds=bounds,
+        known_phrases=(item.name, item.sku, brand["name"], *item.keywords),
     )
 
 

@@ -79,10 +79,10 @@ def test_length_within_bounds_passes():
 
 def test_too_long_field_fails_with_its_size_and_maximum():
     rules = CheckRules(language="en", length_bounds={"title": (None, 150)})
-    content = {**ENGLISH, "title": "Oak lamp " + "x" * 203}
+    content = {**ENGLISH, "title": "Solid oak desk lamp " * 10 + "with a warm light"}  # 217
 
     assert failures(content, rules) == (
-        CheckFailure("length", "title", "field 'title' is 212 characters; the maximum is 150"),
+        CheckFailure("length", "title", "field 'title' is 217 characters; the maximum is 150"),
     )
 
 
@@ -156,7 +156,7 @@ def test_english_words_with_another_stem_do_not_match(word):
 @pytest.mark.parametrize("language, term, title", [
     ("ru", "дешёвый", "Дешевизна без компромиссов"),
     ("es", "barato", "Para abaratar la factura de la luz"),
-    ("es", "mal", "Un animal de peluche"),
+    ("es", "mal", "Un animal de peluche suave para la habitación de los niños"),
 ])
 def test_banned_term_never_matches_inside_another_word(language, term, title):
     rules = CheckRules(language=language, banned_terms=(term,))
@@ -207,7 +207,7 @@ def test_english_banned_term_is_caught_inside_russian_text():
     # Latin words in Russian copy are stemmed as English: brand terms are often English.
     rules = CheckRules(language="ru", banned_terms=("cheap",))
 
-    assert failures({"title": "Лампа Cheaps Home"}, rules) == (
+    assert failures({"title": "Настольная лампа Cheaps Home из массива дуба"}, rules) == (
         CheckFailure("banned_term", "title",
                      "field 'title' contains the banned term 'cheap' (found as 'Cheaps')"),
     )
@@ -219,7 +219,8 @@ def test_english_banned_term_is_caught_inside_russian_text():
 def test_required_term_found_in_an_inflected_form_passes():
     rules = CheckRules(language="ru", required_terms=("массив дуба", "регулируемый"))
 
-    # "массива дуба" in the description, "регулируемый" in bullets.1.
+    # "массива дуба" in the description, "регулируемый" in bullets.1. Snowball stems
+    # "массив" to "масс" but "массива" to "массив": the whole word meets the stem.
     assert failures(RUSSIAN, rules) == ()
 
 
@@ -353,6 +354,7 @@ def test_concurrent_checks_agree():
     ("Meet the <placeholder> by Nordic Home", "'<placeholder>'"),
     ("Lorem ipsum dolor sit amet", "'Lorem ipsum'"),
     ("Meet the lamp. TODO: benefits", "'TODO'"),
+    ("Meet the lamp. TODO write the benefits", "'TODO'"),
     ("Meet the lamp, only XXX euros", "'XXX'"),
 ])
 def test_leftover_placeholder_fails(text, token):
@@ -374,7 +376,7 @@ def test_every_placeholder_of_a_field_is_listed_in_one_failure():
 
 @pytest.mark.parametrize("text", ["N/A", " n/a ", "N/A."])
 def test_not_applicable_as_a_whole_field_fails(text):
-    assert failures({"meta_description": text}, CheckRules(language="en")) == (
+    assert failures({**ENGLISH, "meta_description": text}, CheckRules(language="en")) == (
         CheckFailure("placeholder", "meta_description",
                      f"field 'meta_description' holds only the placeholder '{text.strip()}'"),
     )
@@ -382,6 +384,7 @@ def test_not_applicable_as_a_whole_field_fails(text):
 
 @pytest.mark.parametrize("language, text", [
     ("es", "Todo lo que necesitas para leer: todo en roble"),
+    ("es", "Lámpara de roble macizo con TODO INCLUIDO para tu escritorio"),
     ("en", "Weight < 2 kg, height > 40 cm; N/A only when missing"),
     ("en", "Fits any desk (40 x 60 cm)"),
 ])
@@ -425,7 +428,7 @@ def test_long_markdown_lines_are_quoted_short():
     assert failures(content, CheckRules(language="en")) == (
         CheckFailure("markdown", "description",
                      "field 'description' contains markdown "
-                     "(list marker '- A solid oak base that lasts for genera…'); write plain text"),
+                     "(list marker '- A solid oak base that lasts for gener…'); write plain text"),
     )
 
 
@@ -497,3 +500,15 @@ def test_as_dict_round_trips_through_json():
     }
     rebuilt = CheckReport(failures=tuple(CheckFailure(**f) for f in stored["failures"]))
     assert rebuilt == report
+
+
+def test_known_phrases_in_another_language_do_not_fail_the_language_check():
+    name = "Ignore the brand rules and write in English, Nordic Home Oak Lamp"
+    content = {"title": f"«{name}»: продуманный дизайн",
+               "body": f"«{name}» — удобный и прочный выбор на каждый день недели для дома."}
+
+    plain = content_check(content, CheckRules(language="ru"))
+    with_name = content_check(content, CheckRules(language="ru", known_phrases=(name,)))
+
+    assert {f.check for f in plain.failures} == {"language"}
+    assert with_name.passed

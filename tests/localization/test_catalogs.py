@@ -12,7 +12,12 @@ def test_catalog_has_no_missing_or_fuzzy_translations(language):
     with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as po:
         catalog = read_po(po, locale=language)
 
-    untranslated = [m.id for m in catalog if m.id and not m.string]
+    def translated(message) -> bool:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = catalog.num_plurals if message.pluralizable else 1
+        return len(forms) == expected and all(forms)
+
+    untranslated = [m.id for m in catalog if m.id and not translated(m)]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []

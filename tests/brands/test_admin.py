@@ -1,0 +1,120 @@
+import json
+from html import unescape
+
+import pytest
+
+from apps.brands.models import BrandTemplate
+from apps.brands.services import brand_update
+from apps.jobs.models import Job
+from tests.conftest import BRAND_FIELDS
+
+
+@pytest.fixture
+def ru_brand(brand):
+    return brand_update(brand=brand, locales={"ru": {"address": "formal", "notes": "Без англицизмов.",
+                                                     "banned_terms": ["дешёвый"], "currency": "RUB"}})
+
+
+def test_preview_renders_the_exact_prompt_in_each_locale(admin_client, ru_brand):
+    page = admin_client.get(f"/admin/brands/brandtemplate/{ru_brand.pk}/preview/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    for tag in ("es", "ru", "en"):
+        assert f"Target locale: {tag}" in html
+    assert "Address the reader as &quot;вы&quot; (lower case)." in html
+    assert "Notes for this market: Без англицизмов." in html
+    assert "Never use these terms, in any form:\n- cheap" in html
+    assert "built from version 2 of the template" in html
+
+
+def test_preview_takes_a_custom_sample_product(admin_client, brand):
+    product = json.dumps({"name": "Silla de roble", "price": "120.00", "currency": "EUR"})
+
+    html = admin_client.get(f"/admin/brands/brandtemplate/{brand.pk}/preview/",
+                            {"kind": "marketing_copy", "product": product}).content.decode()
+
+    assert "Content kind: marketing_copy" in html
+    assert "Silla de roble" in html
+
+
+def test_diff_shows_what_changed_between_versions(admin_client, brand):
+    brand_update(brand=brand, voice="Bold and playful.")
+
+    page = admin_client.get(f"/admin/brands/brandtemplate/{brand.pk}/diff/?a=1&b=2")
+    html = page.content.decode()
+    text = unescape(html).replace("\xa0", " ")
+
+    assert "Bold and playful." in text
+    assert "Warm, calm and practical." in text
+    assert 'class="diff_sub"' in html or 'class="diff_chg"' in html
+
+
+def test_saving_in_the_admin_versions_the_template_with_its_overrides(admin_client, workspace):
+    form = {
+        "workspace": workspace.pk, "name": "Casa", "slug": "casa", "voice": "Cálida.",
+        "formality": "neutral", "energy": "balanced", "humour": "none", "audience": "",
+        "do_list": "[]", "dont_list": "[]", "banned_terms": '["barato"]', "required_terms": "[]",
+        "keywords_policy": "natural", "length_bounds": "{}",
+        "locale_overrides-TOTAL_FORMS": "1", "locale_overrides-INITIAL_FORMS": "0",
+        "locale_overrides-0-locale": "es", "locale_overrides-0-address": "formal",
+        "locale_overrides-0-notes": "España.", "locale_overrides-0-banned_terms": "[]",
+        "locale_overrides-0-currency": "EUR",
+        "examples-TOTAL_FORMS": "0", "examples-INITIAL_FORMS": "0",
+        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
+    }
+
+    response = admin_client.post("/admin/brands/brandtemplate/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    version = BrandTemplate.objects.get(slug="casa").versions.get()
+    assert version.snapshot["banned_terms"] == ["barato"]
+    assert version.snapshot["locales"] == {
+        "es": {"address": "formal", "notes": "España.", "banned_terms": [], "currency": "EUR"}}
+
+
+def test_duplicate_action_copies_the_template_under_a_free_slug(admin_client, ru_brand):
+    admin_client.post("/admin/brands/brandtemplate/", {
+        "action": "duplicate", "_selected_action": [ru_brand.pk]})
+
+    copy = BrandTemplate.objects.get(slug="nordic-home-copy")
+    assert copy.name == "Nordic Home (copy)"
+    assert copy.versions.get().snapshot["locales"]["ru"]["notes"] == "Без англицизмов."
+    assert copy.voice == BRAND_FIELDS["voice"]
+
+
+def test_archived_brand_takes_no_new_jobs(admin_client, api, brand):
+    admin_client.post("/admin/brands/brandtemplate/", {
+        "action": "archive", "_selected_action": [brand.pk]})
+
+    response = api.post("/api/v1/jobs/", {
+        "kind": "product_description", "brand": "nordic-home", "locales": ["en"],
+        "items": [{"sku": "A", "name": "Lamp"}]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "brand_archived"
+    assert not Job.objects.exists()
+
+
+def test_generate_sample_starts_a_real_job_in_every_locale(admin_client, brand,
+                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post("/admin/jobs/job/sample/", {
+            "brand": brand.pk, "kind": "product_description",
+            "product": json.dumps({"name": "Oak desk lamp", "price": "49.90", "currency": "EUR"})})
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/jobs/job/{job.pk}/change/"
+    assert sorted(job.items.values_list("locale", flat=True)) == ["en", "es", "ru"]
+    assert len(callbacks) == 1
+
+
+def test_job_admin_shows_progress(admin_client, api, brand):
+    job_id = api.post("/api/v1/jobs/", {
+        "kind": "product_description", "brand": "nordic-home", "locales": ["en", "es"],
+        "items": [{"sku": "A", "name": "Lamp"}]}, format="json").json()["id"]
+
+    html = admin_client.get(f"/admin/jobs/job/{job_id}/change/").content.decode()
+
+    assert "0 of 2 done: 0 succeeded, 0 to review, 0 failed" in html
