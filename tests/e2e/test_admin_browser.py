@@ -1,6 +1,7 @@
 """The brand admin in a real browser: a person creates a template with a Russian
 override and previews the exact prompts the pipeline would send."""
 
+import math
 import shutil
 from dataclasses import dataclass
 
@@ -108,8 +109,7 @@ def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
     page.locator("#id_slug").fill("nordic-home")
     page.locator("#id_voice").fill("Warm, calm and practical.")
     page.locator("#id_banned_terms").fill('["cheap"]')
-    open("/tmp/add.html", "w").write(page.content())
-    page.get_by_role("link", name=labels.add_locale_override).click()
+    page.get_by_role("button", name=labels.add_locale_override).click()
     page.locator("#id_locale_overrides-0-locale").select_option("ru")
     page.locator("#id_locale_overrides-0-address").select_option(label=labels.formal_address)
     page.locator("#id_locale_overrides-0-notes").fill("Без англицизмов.")
@@ -179,10 +179,12 @@ def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
     assert full.width == VIEWPORT["width"] and full.height > VIEWPORT["height"]
     assert 0 < box["x"] and box["x"] + box["width"] <= full.width
     assert 0 < box["y"] and box["y"] + box["height"] <= full.height
-    assert prompt.size == (round(box["width"]), round(box["height"]))
+    # Playwright widens an element screenshot to whole pixels around the box.
+    pixels = (math.floor(box["x"]), math.floor(box["y"]),
+              math.ceil(box["x"] + box["width"]), math.ceil(box["y"] + box["height"]))
+    assert prompt.size == (pixels[2] - pixels[0], pixels[3] - pixels[1])
     # Text on the block's background, not an empty or single-colour box.
     assert ImageStat.Stat(prompt.convert("L")).stddev[0] > 20
     # The same pixels sit where the DOM puts the block in the full-page screenshot.
-    region = full.crop((round(box["x"]), round(box["y"]),
-                        round(box["x"]) + prompt.width, round(box["y"]) + prompt.height))
+    region = full.crop(pixels)
     assert ImageStat.Stat(ImageChops.difference(region, prompt).convert("L")).mean[0] < 2
