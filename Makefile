@@ -36,6 +36,11 @@ $(STAMP): pyproject.toml Makefile
 			-w $(WHEEL_DIR) llama-cpp-python==$(LLAMA_VERSION); \
 	fi
 	$(PY) -m pip install --quiet --find-links $(WHEEL_DIR) -e '.[test,local]'
+	@# The admin browser test drives Debian's chromium; Playwright's own download cannot run here.
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the admin browser test..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
 	touch $(STAMP)
 
 # Catalogs are compiled with Babel's own compiler: no system gettext needed.

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own flags already turn most of these off; they are spelled out because
@@ -33,8 +34,6 @@ def chromium_browser():
     """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an asyncio loop running in this thread, which trips
     # Django's async-safety check on every ORM call the test itself makes; the server
     # runs in its own thread and is unaffected.

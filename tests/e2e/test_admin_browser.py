@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from PIL import Image, ImageChops, ImageStat
+from playwright.sync_api import expect
 
 from apps.brands.models import BrandTemplate, BrandTemplateVersion
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
@@ -84,8 +85,6 @@ def prompt_blocks(page, locale: str):
 def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
         language, live_server, chromium_browser, admin_user, workspace, screenshot_dir,
         tmp_path):
-    from playwright.sync_api import expect
-
     labels = admin_labels(language)
     context = chromium_browser.new_context(
         base_url=live_server.url, locale=language, viewport=VIEWPORT, device_scale_factor=1,
@@ -176,7 +175,8 @@ def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
     full = Image.open(full_path).convert("RGB")
     prompt = Image.open(prompt_path).convert("RGB")
     assert list(full.size) == page_size
-    assert full.width == VIEWPORT["width"] and full.height > VIEWPORT["height"]
+    assert full.width == VIEWPORT["width"]
+    assert full.height > VIEWPORT["height"]
     assert 0 < box["x"] and box["x"] + box["width"] <= full.width
     assert 0 < box["y"] and box["y"] + box["height"] <= full.height
     # Playwright widens an element screenshot to whole pixels around the box.
