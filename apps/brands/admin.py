@@ -18,7 +18,7 @@ from apps.brands.services import (
     brand_version_create,
 )
 from apps.generation.prompts import ItemInput, prompt_build
-from apps.localization.locales import locale_tags
+from apps.localization.locales import locale_languages, locale_tags
 
 SAMPLE_PRODUCT = {
     "sku": "SAMPLE-1",
@@ -40,7 +40,9 @@ class LocaleOverrideForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["locale"].choices = [(tag, tag) for tag in locale_tags()]
+        # A language covers every market of it; a full tag wins over its language.
+        self.fields["locale"].choices = [(language, language) for language in locale_languages()] + [
+            (tag, tag) for tag in locale_tags()]
 
 
 class LocaleOverrideInline(admin.StackedInline):

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from apps.brands.models import BrandLocaleOverride, BrandTemplate
 from apps.generation.schemas import CONTENT_FIELDS
-from apps.localization.locales import locale_tags
+from apps.localization.locales import locale_languages, locale_resolve
 
 CONTENT_FIELD_NAMES = sorted({name for fields in CONTENT_FIELDS.values() for name in fields})
 
@@ -25,14 +25,25 @@ class LocaleOverrideSerializer(serializers.Serializer):
         return value or []
 
 
+def override_key(tag) -> str | None:
+    """A bare language ("es": every Spanish market) or a full tag ("es-MX"), normalised."""
+    if isinstance(tag, str) and tag.strip().lower() in locale_languages():
+        return tag.strip().lower()
+    locale = locale_resolve(tag) if isinstance(tag, str) and "-" in tag.replace("_", "-") else None
+    return locale.tag if locale else None
+
+
 class ExampleSerializer(serializers.Serializer):
-    locale = serializers.ChoiceField(choices=[])
+    locale = serializers.CharField(max_length=16)
     product = serializers.DictField()
     output = serializers.DictField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["locale"].choices = locale_tags()
+    def validate_locale(self, value):
+        key = override_key(value)
+        if key is None:
+            raise serializers.ValidationError(
+                _("Unsupported locale “%(tag)s”.") % {"tag": value})
+        return key
 
     def validate(self, attrs):
         # A PATCH makes DRF treat nested fields as optional too; an example is whole or nothing.
@@ -82,11 +93,17 @@ class BrandSerializer(serializers.ModelSerializer):
         return value
 
     def validate_locales(self, value):
-        unknown = sorted(set(value) - set(locale_tags()))
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unsupported locales: %(tags)s.") % {"tags": ", ".join(unknown)})
-        return value
+        normalised, errors = {}, {}
+        for tag, override in value.items():
+            key = override_key(tag)
+            if key is None:
+                errors[tag] = [_("Unsupported locale “%(tag)s”. Use a language (es, ru, en) for "
+                                 "every market of it, or a tag such as es-MX.") % {"tag": tag}]
+            else:
+                normalised[key] = override
+        if errors:
+            raise serializers.ValidationError(errors)
+        return normalised
 
     def to_representation(self, brand):
         data = super().to_representation(brand)

@@ -19,11 +19,15 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 import snowballstemmer
 
-CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown")
+from apps.localization.figures import find_prices
+
+CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
+               "price")
 
 LANGUAGE_NAMES = {"es": "Spanish", "ru": "Russian", "en": "English"}
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
@@ -47,6 +51,9 @@ class CheckRules:
     # Text the customer gave (product name, SKU, keywords, brand name): quoted verbatim
     # it is often in another language, so the language check leaves it out.
     known_phrases: tuple[str, ...] = ()
+    # The prices the text may quote (the item's own); None turns the price check off.
+    # Any other amount next to a currency sign is an invented price.
+    prices: tuple[Decimal, ...] | None = None
 
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:
@@ -110,6 +117,8 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
                 found_required.add(term.text)
         failures += _placeholder_failures(name, text)
         failures += _markdown_failures(name, text)
+        if rules.prices is not None:
+            failures += _price_failures(name, text, rules.prices)
         own_words = _without_phrases(text, rules.known_phrases)
         if _letter_count(own_words) >= MIN_LETTERS_PER_FIELD:
             failures += _language_failures(name, own_words, rules.language)
@@ -340,6 +349,18 @@ def _language_detector():
                     .build()
                 )
     return _detector
+
+
+def _price_failures(name: str, text: str, allowed: tuple[Decimal, ...]) -> list[CheckFailure]:
+    failures = []
+    for quoted, readings in find_prices(text):
+        if not readings & set(allowed):
+            given = ", ".join(str(price) for price in allowed) or "none"
+            failures.append(CheckFailure(
+                "price", name,
+                f"field '{name}' quotes the price '{quoted}', which the product data does not "
+                f"give (given: {given}); quote only the given price, exactly as written"))
+    return failures
 
 
 def _without_phrases(text: str, phrases: tuple[str, ...]) -> str:

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass, field
 
 from apps.generation.schemas import CONTENT_FIELDS, output_schema
-from apps.localization.locales import locale_get
+from apps.localization.figures import format_money, localize_attributes
+from apps.localization.locales import ContentLocale, locale_get
 
 KIND_INSTRUCTIONS = {
     "product_description": (
@@ -39,16 +40,15 @@ class ItemInput:
     keywords: list[str] = field(default_factory=list)
     image_urls: list[str] = field(default_factory=list)
 
-    def data_block(self) -> dict:
+    def data_block(self, locale: ContentLocale) -> dict:
+        """The product as the model sees it: every figure formatted for the locale."""
         data = {"sku": self.sku, "name": self.name}
         if self.brief:
             data["brief"] = self.brief
         if self.attributes:
-            data["attributes"] = self.attributes
-        if self.price is not None:
-            data["price"] = self.price
-            if self.currency:
-                data["currency"] = self.currency
+            data["attributes"] = localize_attributes(self.attributes, locale)
+        if self.price is not None and self.currency:
+            data["price"] = format_money(self.price, self.currency, locale)
         if self.keywords:
             data["keywords"] = self.keywords
         return data
@@ -161,12 +161,19 @@ def system_message(brand: dict, kind: str) -> str:
     return "\n".join(section for section in sections if section)
 
 
-def _locale_lines(brand: dict, locale: str) -> list[str]:
-    content_locale = locale_get(locale)
-    lines = [f"Write every field in {content_locale.english_name}. {content_locale.writing_notes}"]
-    override = (brand.get("locales") or {}).get(locale) or {}
-    if override.get("address") and content_locale.address:
-        lines.append(content_locale.address[override["address"]])
+def brand_override(brand: dict, locale: ContentLocale) -> dict:
+    """The brand's override for a locale: its own tag first, else its language."""
+    overrides = brand.get("locales") or {}
+    return overrides.get(locale.tag) or overrides.get(locale.language) or {}
+
+
+def _locale_lines(brand: dict, locale: ContentLocale) -> list[str]:
+    lines = [f"Write every field in {locale.english_name}. {locale.writing_notes}",
+             "Figures in the data are already written the way this market writes them: "
+             "quote them exactly as given."]
+    override = brand_override(brand, locale)
+    if override.get("address") and locale.address:
+        lines.append(locale.address[override["address"]])
     if override.get("notes"):
         lines.append(f"Notes for this market: {override['notes']}")
     if override.get("banned_terms"):
@@ -184,14 +191,14 @@ def _json_for_block(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def user_message_text(brand: dict, kind: str, locale: str, item: ItemInput,
+def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemInput,
                       feedback: str | None) -> str:
     lines = [
         f"Content kind: {kind}",
-        f"Target locale: {locale}",
+        f"Target locale: {locale.tag}",
         *_locale_lines(brand, locale),
         "<product_data>",
-        _json_for_block(item.data_block()),
+        _json_for_block(item.data_block(locale)),
         "</product_data>",
     ]
     if feedback:
@@ -201,7 +208,7 @@ def user_message_text(brand: dict, kind: str, locale: str, item: ItemInput,
 
 def prompt_build(*, brand: dict, kind: str, locale: str, item: ItemInput,
                  feedback: str | None = None) -> Prompt:
-    text = user_message_text(brand, kind, locale, item, feedback)
+    text = user_message_text(brand, kind, locale_get(locale), item, feedback)
     if item.image_urls:
         user_content = [{"type": "text", "text": text}] + [
             {"type": "image_url", "image_url": {"url": url, "detail": "low"}}

@@ -9,8 +9,14 @@ from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services import JobSubmission
-from apps.localization.locales import locale_tags
+from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
 from contentgen.api import money
+
+
+def unsupported_locale_message(tag) -> str:
+    return _("Unsupported locale “%(tag)s”. Use one of %(tags)s, or the shorthands %(shorthands)s.") % {
+        "tag": tag, "tags": ", ".join(locale_tags()),
+        "shorthands": ", ".join(f"{short} = {full}" for short, full in SHORTHANDS.items())}
 
 
 def price_text(price: Decimal) -> str:
@@ -50,7 +56,7 @@ class ItemInputSerializer(serializers.Serializer):
 class JobCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     brand = serializers.SlugField(max_length=64)
-    locales = serializers.ListField(child=serializers.ChoiceField(choices=[]), allow_empty=False,
+    locales = serializers.ListField(child=serializers.CharField(max_length=16), allow_empty=False,
                                     max_length=20)
     model = serializers.ChoiceField(choices=[], required=False, default="auto")
     items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
@@ -58,11 +64,19 @@ class JobCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices come from settings, read per request rather than at import time.
-        self.fields["locales"].child.choices = locale_tags()
         self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
 
     def validate_locales(self, value):
-        return list(dict.fromkeys(value))  # drop repeats, keep order
+        tags, errors = [], {}
+        for index, tag in enumerate(value):
+            locale = locale_resolve(tag)
+            if locale is None:
+                errors[index] = [unsupported_locale_message(tag)]
+            else:
+                tags.append(locale.tag)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return list(dict.fromkeys(tags))  # shorthands resolved, repeats dropped, order kept
 
     def validate_items(self, value):
         if len(value) > settings.JOB_MAX_ITEMS:
@@ -89,6 +103,8 @@ class JobCreateSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    kind_label = serializers.CharField(source="get_kind_display")
     brand = serializers.CharField(source="brand_version.brand.slug")
     brand_version = serializers.IntegerField(source="brand_version.number")
     model = serializers.CharField(source="model_policy")
@@ -98,7 +114,8 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "status", "kind", "brand", "brand_version", "locales", "model",
+        fields = ["id", "status", "status_label", "kind", "kind_label", "brand", "brand_version",
+                  "locales", "model",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]
 
@@ -127,12 +144,14 @@ class JobSubmittedSerializer(serializers.ModelSerializer):
 
 
 class JobItemSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
     model = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()
 
     class Meta:
         model = JobItem
-        fields = ["id", "sku", "locale", "status", "model", "content", "checks", "attempts",
+        fields = ["id", "sku", "locale", "status", "status_label", "model", "content", "checks",
+                  "attempts",
                   "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
 
     def get_cost_usd(self, item: JobItem) -> str:

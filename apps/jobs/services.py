@@ -25,7 +25,7 @@ from apps.generation.client import (
     TransientLLMError,
     complete,
 )
-from apps.generation.prompts import ItemInput, prompt_build
+from apps.generation.prompts import ItemInput, brand_override, prompt_build
 from apps.generation.router import RoutingError, route_choose
 from apps.generation.checks import CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
@@ -254,7 +254,8 @@ def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
 
 def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> CheckRules:
     """The brand's rules for one item, as the output checks take them."""
-    override = (brand.get("locales") or {}).get(locale) or {}
+    content_locale = locale_get(locale)
+    override = brand_override(brand, content_locale)
     required = list(brand.get("required_terms") or [])
     if brand.get("keywords_policy") == "required":
         required += item.keywords
@@ -263,12 +264,13 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> 
         if field in bounds:
             bounds[field] = (bound.get("min"), bound.get("max") or bounds[field][1])
     return CheckRules(
-        language=locale_get(locale).language,
+        language=content_locale.language,
         banned_terms=tuple(dict.fromkeys([*(brand.get("banned_terms") or []),
                                           *(override.get("banned_terms") or [])])),
         required_terms=tuple(dict.fromkeys(required)),
         length_bounds=bounds,
         known_phrases=(item.name, item.sku, brand["name"], *item.keywords),
+        prices=(Decimal(item.price),) if item.price is not None else (),
     )
 
 

@@ -20,7 +20,7 @@ def test_preview_renders_the_exact_prompt_in_each_locale(admin_client, ru_brand)
 
     html = page.content.decode()
     assert page.status_code == 200
-    for tag in ("es", "ru", "en"):
+    for tag in ("es-ES", "es-MX", "ru-RU", "en-US", "en-GB"):
         assert f"Target locale: {tag}" in html
     assert "Address the reader as &quot;вы&quot; (lower case)." in html
     assert "Notes for this market: Без англицизмов." in html
@@ -106,7 +106,8 @@ def test_generate_sample_starts_a_real_job_in_every_locale(admin_client, brand,
     job = Job.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/admin/jobs/job/{job.pk}/change/"
-    assert sorted(job.items.values_list("locale", flat=True)) == ["en", "es", "ru"]
+    assert sorted(job.items.values_list("locale", flat=True)) == [
+        "en-GB", "en-US", "es-ES", "es-MX", "ru-RU"]
     assert len(callbacks) == 1
 
 

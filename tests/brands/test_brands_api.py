@@ -101,7 +101,8 @@ def test_patch_without_changes_makes_no_new_version(api, brand):
 
 
 BAD_BRANDS = [
-    ({"locales": {"de": {}}}, "locales"),
+    ({"locales": {"de": {}}}, "locales.de"),
+    ({"locales": {"es-AR": {}}}, "locales.es-AR"),
     ({"locales": {"ru": {"currency": "rub"}}}, "locales.ru.currency"),
     ({"locales": {"ru": {"address": "royal"}}}, "locales.ru.address"),
     ({"banned_terms": "cheap"}, "banned_terms"),

@@ -134,14 +134,18 @@ def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
     expect(page).to_have_url(f"{live_server.url}/admin/brands/brandtemplate/{brand.pk}/preview/")
     expect(page.locator("#content h1")).to_have_text(labels.preview_title)
     assert header_background(page) == ADMIN_HEADER_BACKGROUND
-    assert page.locator(".prompt-locale h2").all_inner_texts() == ["es", "ru", "en"]
-    ru_system, ru_user = prompt_blocks(page, "ru").all()
+    assert page.locator(".prompt-locale h2").all_inner_texts() == [
+        "es-ES", "es-MX", "ru-RU", "en-US", "en-GB"]
+    ru_system, ru_user = prompt_blocks(page, "ru-RU").all()
     ru_user_lines = ru_user.inner_text().splitlines()
     assert ru_user_lines[:ru_user_lines.index("<product_data>")] == [
         "Content kind: product_description",
-        "Target locale: ru",
-        "Write every field in Russian. Write natively in Russian, not as a translation. "
-        "Use « » quotation marks and the em dash (—) as Russian typography requires.",
+        "Target locale: ru-RU",
+        "Write every field in Russian. Write natively in Russian, not as a translation. Use « » "
+        "quotation marks, the em dash (—) with spaces around it, a decimal comma, a space "
+        "between thousands (1 299,00 ₽), and units in Russian (мл, см, кг).",
+        "Figures in the data are already written the way this market writes them: quote them "
+        "exactly as given.",
         'Address the reader as "вы" (lower case).',
         "Notes for this market: Без англицизмов.",
         "Also never use, in this market: дешёвый.",
@@ -153,8 +157,8 @@ def test_admin_creates_brand_with_russian_override_and_previews_its_prompt(
     banned = system_lines.index("Never use these terms, in any form:")
     assert system_lines[banned + 1:banned + 3] == ["- cheap", ""]
     assert "Без англицизмов." not in ru_system.inner_text()
-    en_user = prompt_blocks(page, "en").nth(1).inner_text()
-    assert "Target locale: en" in en_user
+    en_user = prompt_blocks(page, "en-US").nth(1).inner_text()
+    assert "Target locale: en-US" in en_user
     assert "Notes for this market:" not in en_user
 
     # And the screenshot shows the styled page with the Russian prompt in it.

@@ -14,7 +14,8 @@ from tests.conftest import BRAND_FIELDS, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-LOCALES = ["es", "ru", "en"]
+LOCALES = ["es", "ru", "en"]  # shorthands for es-ES, ru-RU, en-US
+TAGS = ["es-ES", "ru-RU", "en-US"]
 CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 
 
@@ -59,7 +60,7 @@ def test_job_of_ten_products_in_three_locales_runs_to_completion(live_stack, wor
                                "failed": 0, "pending": 0}
     assert len(items) == 30
     assert {(i["sku"], i["locale"]) for i in items} == {
-        (p["sku"], locale) for p in products for locale in LOCALES}
+        (p["sku"], locale) for p in products for locale in TAGS}
     for item in items:
         expected_model = "gpt-4o-mini" if item["sku"] == "SKU-010" else "hermes-3-405b"
         assert item["status"] == "succeeded", item
@@ -70,7 +71,7 @@ def test_job_of_ten_products_in_three_locales_runs_to_completion(live_stack, wor
         assert f"Oak desk lamp {int(item['sku'][-3:])}" in item["content"]["title"]
         assert len(item["content"]["bullets"]) >= 3
         has_cyrillic = bool(CYRILLIC & set(item["content"]["description"].lower()))
-        assert has_cyrillic == (item["locale"] == "ru")
+        assert has_cyrillic == (item["locale"] == "ru-RU")
     assert job["usage"]["input_tokens"] == sum(i["input_tokens"] for i in items)
     assert job["usage"]["output_tokens"] == sum(i["output_tokens"] for i in items)
     assert Decimal(job["cost"]["actual_usd"]) == sum(Decimal(i["cost_usd"]) for i in items)

@@ -26,7 +26,7 @@ def test_submit_answers_202_with_estimate_and_creates_items(api, brand, django_c
     assert job.brand_version == brand.versions.get()
     items = list(job.items.values_list("sku", "locale", "model"))
     assert items == [(sku, locale, "hermes-3-405b") for sku in ("SKU-001", "SKU-002")
-                     for locale in ("en", "es", "ru")]
+                     for locale in ("en-US", "es-ES", "ru-RU")]
     assert len(callbacks) == 1  # the dispatch is enqueued only once the rows are committed
 
 
