@@ -94,7 +94,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide template overrides (the admin's language selector).
+        "DIRS": [BASE_DIR / "contentgen" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

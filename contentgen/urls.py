@@ -5,6 +5,8 @@ from contentgen.views import api_not_found, healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The admin's language selector posts here; the choice is kept in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("apps.brands.urls")),
     path("api/v1/", include("apps.jobs.urls")),

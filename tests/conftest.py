@@ -9,6 +9,7 @@ import httpx
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.accounts.services import api_key_create, workspace_get_or_create
@@ -29,6 +30,15 @@ def redis_server(tmp_path_factory):
                                             log_dir=tmp_path_factory.mktemp("redis"))
     yield settings.REDIS_URL
     process.stop()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language, whatever an earlier one activated
+    (the browser tests drive the admin in es and ru from this process)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -119,3 +119,15 @@ def test_job_admin_shows_progress(admin_client, api, brand):
     html = admin_client.get(f"/admin/jobs/job/{job_id}/change/").content.decode()
 
     assert "0 of 2 done: 0 succeeded, 0 to review, 0 failed" in html
+
+
+@pytest.mark.parametrize("language, heading", [("es", "Vista previa del prompt: Nordic Home"),
+                                               ("ru", "Просмотр промпта: Nordic Home")])
+def test_the_admin_language_chosen_in_the_selector_sticks(admin_client, brand, language, heading):
+    response = admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+
+    page = admin_client.get(f"/admin/brands/brandtemplate/{brand.pk}/preview/",
+                            HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert f"<h1>{heading}</h1>" in page.content.decode()
+    assert f'<html lang="{language}"' in page.content.decode()

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from apps.brands.models import BrandTemplate, BrandTemplateVersion
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
 
-# The admin follows the browser's Accept-Language; es and ru join this list later.
-UI_LANGUAGES = ["en"]
+# The admin follows the browser's Accept-Language.
+UI_LANGUAGES = ["en", "es", "ru"]
 VIEWPORT = {"width": 1280, "height": 900}
 # Django admin's --header-bg (#417690) in the light theme: only there once base.css loaded.
 ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"
@@ -49,7 +49,8 @@ def admin_labels(language: str) -> AdminLabels:
                 "verbose_name": capfirst(gettext("locale override"))},
             formal_address=gettext("Formal (usted / вы)"),
             save_and_continue=gettext("Save and continue editing"),
-            brand_added=added.format(name=gettext("brand template"), obj="Nordic Home"),
+            # The admin's messages template capitalises the first letter ({{ message|capfirst }}).
+            brand_added=capfirst(added.format(name=gettext("brand template"), obj="Nordic Home")),
             preview_prompts=gettext("Preview prompts"),
             preview_title=gettext("Prompt preview: %(name)s") % {"name": "Nordic Home"},
         )

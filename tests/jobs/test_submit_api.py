@@ -154,3 +154,45 @@ def test_errors_answer_in_the_callers_language(api, brand, language, message, fi
     assert unknown_brand.json()["error"]["fields"]["brand"] == [field_message]
     assert empty_items.json()["error"]["message"] == message
     assert list(empty_items.json()["error"]["fields"]) == ["items"]
+
+
+def test_shorthands_map_to_their_documented_default_regions(api, brand):
+    response = api.post("/api/v1/jobs/", job_body(locales=["es", "es-MX", "ru", "en", "en-gb"],
+                                                  items=[product(1)]), format="json")
+
+    assert response.status_code == 202
+    assert sorted(JobItem.objects.values_list("locale", flat=True)) == [
+        "en-GB", "en-US", "es-ES", "es-MX", "ru-RU"]
+    assert Job.objects.get().locales == ["es-ES", "es-MX", "ru-RU", "en-US", "en-GB"]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Unsupported locale “pt-BR”. Use one of es-ES, es-MX, ru-RU, en-US, en-GB, or the "
+           "shorthands es = es-ES, ru = ru-RU, en = en-US."),
+    ("es", "Configuración regional «pt-BR» no admitida. Usa una de es-ES, es-MX, ru-RU, en-US, "
+           "en-GB, o las abreviaturas es = es-ES, ru = ru-RU, en = en-US."),
+    ("ru", "Локаль «pt-BR» не поддерживается. Используйте одну из es-ES, es-MX, ru-RU, en-US, "
+           "en-GB или сокращения es = es-ES, ru = ru-RU, en = en-US."),
+])
+def test_unknown_locale_is_a_400_naming_the_tag_in_the_callers_language(api, brand, language,
+                                                                       expected):
+    response = api.post("/api/v1/jobs/", job_body(locales=["es", "pt-BR"]), format="json",
+                        HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"locales.1": [expected]}
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("language, status_label, kind_label", [
+    ("en", "Queued", "Product description"), ("es", "En cola", "Descripción de producto"),
+    ("ru", "В очереди", "Описание товара"),
+])
+def test_enum_labels_are_translated_and_values_stay_stable(api, brand, language, status_label,
+                                                          kind_label):
+    job_id = api.post("/api/v1/jobs/", job_body(), format="json").json()["id"]
+
+    body = api.get(f"/api/v1/jobs/{job_id}/", HTTP_ACCEPT_LANGUAGE=language).json()
+
+    assert (body["status"], body["kind"]) == ("queued", "product_description")
+    assert (body["status_label"], body["kind_label"]) == (status_label, kind_label)
