@@ -145,7 +145,8 @@ def run_job(client: httpx.Client, products: list[dict]) -> bool:
         job = client.get(f"/api/v1/jobs/{job['id']}/").json()
         progress = job["progress"]
         line = (f"  {job['status']:<20} {progress['succeeded']} succeeded, "
-                f"{progress['failed']} failed, {progress['pending']} pending")
+                f"{progress['needs_review']} to review, {progress['failed']} failed, "
+                f"{progress['pending']} pending")
         if line != last:
             say(f"{line}   ({time.monotonic() - submitted:.0f}s)")
             last = line

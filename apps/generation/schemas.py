@@ -100,7 +100,9 @@ def _load_json_object(text: str) -> dict:
     if fenced:
         stripped = fenced.group(1)
     try:
-        data = json.loads(stripped)
+        # strict=False accepts raw newlines and tabs inside strings: models (and
+        # llama.cpp's grammar) emit them in long descriptions, and they are content.
+        data = json.loads(stripped, strict=False)
     except json.JSONDecodeError as exc:
         raise OutputInvalid(f"not valid JSON ({exc.msg} at position {exc.pos})") from exc
     if not isinstance(data, dict):

@@ -56,3 +56,12 @@ def test_bounds_only_when_asked():
     assert bounded["properties"]["bullets"]["maxItems"] == 6
     assert "minLength" not in json.dumps(strict) and "maxItems" not in json.dumps(strict)
     assert "maxLength" not in json.dumps(bounded)  # llama.cpp cannot parse such grammars
+
+
+def test_raw_newlines_inside_strings_are_content_not_a_syntax_error():
+    content = output_schema("product_description").parse(
+        '{"title": "Oak lamp", "short_description": "A calm light.", '
+        '"description": "Made of oak.\nBuilt to last.", "bullets": ["Dimmable", "Oak base", '
+        '"Warm light"], "meta_description": "Oak desk lamp."}')
+
+    assert content["description"] == "Made of oak.\nBuilt to last."
