@@ -29,7 +29,7 @@ from apps.generation.prompts import ItemInput, brand_override, prompt_build
 from apps.generation.router import RoutingError, route_choose
 from apps.generation.checks import CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
-from apps.generation.tokens import estimate_tokens
+from apps.generation.tokens import prompt_tokens
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.localization.locales import locale_get
 from contentgen.errors import InvalidInput
@@ -80,7 +80,7 @@ def _plan_items(*, submission: JobSubmission, brand: dict,
             try:
                 decision = route_choose(
                     policy=submission.model, catalog=catalog,
-                    text_tokens=estimate_tokens(prompt.text()),
+                    text_tokens=prompt_tokens(prompt.messages),
                     image_count=len(item.image_urls), output_tokens=output_tokens,
                 )
             except RoutingError as exc:
