@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services import api_key_create, workspace_get_or_create
 from apps.brands.services import brand_create
+from apps.generation.catalog import catalog_cache_clear
 from contentgen import devstack
 from tests.simulator import start_simulator
 
@@ -39,6 +40,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalog():
+    """Catalog prices are cached per process for a few seconds; no test sees another's."""
+    catalog_cache_clear()
+    yield
+    catalog_cache_clear()
 
 
 @pytest.fixture(scope="session")

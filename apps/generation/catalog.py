@@ -1,5 +1,7 @@
 """The model catalog: prices, limits and capabilities are data read from settings."""
 
+import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,8 +35,42 @@ class ModelSpec:
         ).quantize(Decimal("0.00000001"))
 
 
+# Prices live in the database over the settings defaults. Every item reads the
+# catalog, so the rows are kept in memory for a few seconds; a change made here is
+# seen at once in this process and within PRICE_CACHE_S in the others.
+PRICE_CACHE_S = 10.0
+_price_cache: tuple[float, dict] | None = None
+_price_lock = threading.Lock()
+
+
+def _price_overrides() -> dict[str, dict]:
+    global _price_cache
+    from apps.generation.models import ModelPrice
+
+    with _price_lock:
+        if _price_cache is not None and time.monotonic() - _price_cache[0] < PRICE_CACHE_S:
+            return _price_cache[1]
+    rows = {
+        row.model: {"input_usd_per_mtok": row.input_usd_per_mtok,
+                    "output_usd_per_mtok": row.output_usd_per_mtok,
+                    **({"context_tokens": row.context_tokens} if row.context_tokens else {})}
+        for row in ModelPrice.objects.all()
+    }
+    with _price_lock:
+        _price_cache = (time.monotonic(), rows)
+    return rows
+
+
+def catalog_cache_clear() -> None:
+    global _price_cache
+    with _price_lock:
+        _price_cache = None
+
+
 def catalog_get() -> dict[str, ModelSpec]:
-    return {key: ModelSpec(key=key, **entry) for key, entry in settings.MODEL_CATALOG.items()}
+    overrides = _price_overrides()
+    return {key: ModelSpec(key=key, **{**entry, **overrides.get(key, {})})
+            for key, entry in settings.MODEL_CATALOG.items()}
 
 
 def catalog_model_keys() -> list[str]:

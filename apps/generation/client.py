@@ -189,6 +189,33 @@ def complete(request: LLMRequest) -> LLMResult:
     )
 
 
+@dataclass(frozen=True)
+class ListedModel:
+    id: str
+    context_length: int | None
+    prompt_usd_per_token: Decimal | None
+    completion_usd_per_token: Decimal | None
+
+
+def list_models(route: ModelSpec) -> list[ListedModel]:
+    """The endpoint's /models listing, with prices where it publishes them (OpenRouter)."""
+    try:
+        page = _client_for(route).models.list()
+    except openai.APIError as exc:
+        raise TransientLLMError(f"model listing failed: {exc}") from exc
+    listed = []
+    for entry in page.data:
+        extra = getattr(entry, "model_extra", None) or {}
+        pricing = extra.get("pricing") or {}
+        prompt, completion = pricing.get("prompt"), pricing.get("completion")
+        listed.append(ListedModel(
+            id=entry.id, context_length=extra.get("context_length"),
+            prompt_usd_per_token=Decimal(str(prompt)) if prompt is not None else None,
+            completion_usd_per_token=Decimal(str(completion)) if completion is not None else None,
+        ))
+    return listed
+
+
 def _since(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 

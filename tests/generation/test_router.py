@@ -2,8 +2,15 @@ from decimal import Decimal
 
 import pytest
 
+import httpx
+
 from apps.generation.catalog import catalog_get
+from apps.generation.models import ModelPrice
+from apps.generation.services import model_price_set, model_prices_refresh
 from apps.generation.router import RoutingError, route_choose
+
+# The catalog reads prices from the database (over the settings defaults).
+pytestmark = pytest.mark.django_db
 
 TEXT = {"text_tokens": 600, "image_count": 0, "output_tokens": 450}
 
@@ -88,3 +95,30 @@ def test_nothing_fits_is_refused_under_a_policy():
     with pytest.raises(RoutingError):
         route_choose(policy="cheapest", catalog=catalog_get(), text_tokens=200_000,
                      image_count=0, output_tokens=450)
+
+
+def test_prices_set_in_the_database_change_the_cheapest_choice():
+    model_price_set(model="hermes-3-405b", input_usd_per_mtok=Decimal("0.05"),
+                    output_usd_per_mtok=Decimal("0.10"))
+
+    decision = route_choose(policy="cheapest", catalog=catalog_get(), **TEXT)
+
+    assert decision.model.key == "hermes-3-405b"
+    assert decision.estimate.cost_usd == Decimal("0.00007500")
+
+
+def test_refresh_takes_prices_from_the_models_listing(sim, catalog_on_simulator):
+    httpx.post(sim.url + "/_sim/config", json={"models_listing": [
+        {"id": "nousresearch/hermes-3-llama-3.1-405b", "context_length": 131072,
+         "pricing": {"prompt": "0.0000009", "completion": "0.0000009"}},
+        {"id": "gpt-4o-mini", "context_length": 128000}]})
+
+    refreshed = model_prices_refresh()
+
+    assert refreshed["gpt-4o-mini"] is None  # no price published: left alone
+    hermes = catalog_get()["hermes-3-405b"]
+    assert (hermes.input_usd_per_mtok, hermes.output_usd_per_mtok) == (Decimal("0.9"),
+                                                                       Decimal("0.9"))
+    assert hermes.context_tokens == 131072
+    assert ModelPrice.objects.get(model="hermes-3-405b").source == "listing"
+    assert catalog_get()["gpt-4o-mini"].input_usd_per_mtok == Decimal("0.15")

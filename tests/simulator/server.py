@@ -3,6 +3,7 @@
 It answers `POST /v1/chat/completions` and `GET /v1/models` like OpenAI/OpenRouter,
 with configurable latency, rate limits (429 + Retry-After) and faults, plus
 one-shot scripted answers. `/_sim/*` endpoints configure and observe it.
+`/v1/files` and `/v1/batches` simulate OpenAI's Batch API (see batch.py).
 
 Precedence for one chat request: a scripted entry (model queue, then "*") decides
 the answer and bypasses the config's rate limits and fault rates; only the
@@ -17,6 +18,7 @@ import copy
 import json
 import math
 import random
+import re
 import socket
 import socketserver
 import sys
@@ -30,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
+from .batch import DEFAULT_BATCH_DELAY_S, BatchApiError, BatchStore
 from .content import PromptInfo, generate_content, read_prompt
 
 CHARS_PER_TOKEN = 4
@@ -50,6 +53,8 @@ DEFAULT_MODELS_LISTING: list[dict[str, Any]] = [
 ]
 
 MALFORMED_PREFIX = "Sure! Here is your description: "
+# The request log's path for a batch line, so tests can count the model work of batches.
+BATCH_LINE_PATH = "/v1/chat/completions (batch)"
 
 
 # --- configuration ----------------------------------------------------------------
@@ -119,17 +124,18 @@ def usd_per_token_text(value: Any) -> str:
 
 def listing_entry(entry: dict[str, Any]) -> dict[str, Any]:
     pricing = _as_dict(entry.get("pricing")) or {
-        "prompt": entry.get("prompt", 0),
-        "completion": entry.get("completion", 0),
-    }
-    return {
+        key: entry[key] for key in ("prompt", "completion") if key in entry}
+    listed = {
         "id": entry["id"],
         "object": "model",
         "created": 0,
         "owned_by": "simulator",
         "context_length": entry.get("context_length", 0),
-        "pricing": {key: usd_per_token_text(value) for key, value in pricing.items()},
     }
+    # Plain OpenAI-compatible listings publish no prices; OpenRouter's do.
+    if pricing:
+        listed["pricing"] = {key: usd_per_token_text(value) for key, value in pricing.items()}
+    return listed
 
 
 # --- what one answer will be ------------------------------------------------------
@@ -594,6 +600,9 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         if routes is None and path.startswith("/v1/models/"):
             routes = {"GET": SimulatorRequestHandler.get_model}
         if routes is None:
+            routes = next((found for pattern, found in PATTERN_ROUTES if pattern.fullmatch(path)),
+                          None)
+        if routes is None:
             raise HttpError(404, f"Unknown path: {path}", code="not_found")
         action = routes.get(method)
         if action is None:
@@ -643,10 +652,14 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         if reply.body is None:
             self.close_connection = True
             return
-        payload = json.dumps(reply.body, ensure_ascii=False).encode()
+        if isinstance(reply.body, bytes):  # file content, sent as stored
+            payload, content_type = reply.body, "application/octet-stream"
+        else:
+            payload = json.dumps(reply.body, ensure_ascii=False).encode()
+            content_type = "application/json"
         try:
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in (reply.headers or {}).items():
                 self.send_header(name, value)
@@ -671,8 +684,14 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         state.set_status(entry, reply.status)
         return reply
 
-    def _answer_chat(self, body: dict[str, Any], model: str | None) -> Reply:
+    def _answer_chat(
+        self,
+        body: dict[str, Any],
+        model: str | None,
+        pause: Callable[[float], bool] | None = None,
+    ) -> Reply:
         state = self.server.state
+        pause = pause or self.server.pause
         if model is None:
             return Reply(400, error_body(400, "'model' is required.", code="missing_model"))
         messages = body.get("messages")
@@ -692,10 +711,10 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
                 return self._rate_limited(rejection)
             outcome = state.draw_outcome(behaviour)
 
-        if not self.server.pause(outcome.latency_s):
+        if not pause(outcome.latency_s):
             return Reply.no_answer()
         if outcome.timeout_s is not None:
-            self.server.pause(outcome.timeout_s)
+            pause(outcome.timeout_s)
             return Reply.no_answer()
         if outcome.status >= 400:
             return self._error_reply(outcome)
@@ -737,6 +756,66 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             reply = Reply(404, error_body(404, message, code="model_not_found"))
         self.server.state.set_status(entry, reply.status)
         return reply
+
+    # /v1/files and /v1/batches (the logic is in batch.py)
+
+    def create_file(self, path: str) -> Reply:
+        content_type = self.headers.get("Content-Type", "")
+        return self._batch_api(lambda: Reply(200, self.server.batches.create_file(
+            content_type, self.raw_body)))
+
+    def get_file(self, path: str) -> Reply:
+        file_id = path.split("/")[3]
+        return self._batch_api(lambda: Reply(200, self.server.batches.file_object(file_id)))
+
+    def get_file_content(self, path: str) -> Reply:
+        file_id = path.split("/")[3]
+        return self._batch_api(lambda: Reply(200, self.server.batches.file_content(file_id)))
+
+    def create_batch(self, path: str) -> Reply:
+        delay_s = self.server.state.config().get("batch_delay_s", DEFAULT_BATCH_DELAY_S)
+        return self._batch_api(lambda: Reply(200, self.server.batches.create_batch(
+            self.json_object_body(), delay_s)))
+
+    def get_batch(self, path: str) -> Reply:
+        batch_id = path.split("/")[3]
+        return self._batch_api(lambda: Reply(200, self.server.batches.retrieve_batch(
+            batch_id, self._answer_batch_line)))
+
+    def cancel_batch(self, path: str) -> Reply:
+        batch_id = path.split("/")[3]
+        return self._batch_api(lambda: Reply(200, self.server.batches.cancel_batch(
+            batch_id, self._answer_batch_line)))
+
+    def _batch_api(self, call: Callable[[], Reply]) -> Reply:
+        """Logs the call like other /v1 calls and turns errors into OpenAI error answers."""
+        state = self.server.state
+        logged_body = None
+        if "json" in self.headers.get("Content-Type", ""):
+            try:
+                logged_body = json.loads(self.raw_body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                pass
+        entry = state.record(self.path, None, logged_body, self.has_bearer_token())
+        try:
+            reply = call()
+        except BatchApiError as error:
+            body = error_body(error.status, error.message, code=error.code)
+            body["error"]["param"] = error.param
+            reply = Reply(error.status, body)
+        except HttpError as error:
+            reply = Reply(error.status, error.body)
+        state.set_status(entry, reply.status)
+        return reply
+
+    def _answer_batch_line(self, body: dict[str, Any]) -> tuple[int | None, Any]:
+        state = self.server.state
+        model = body.get("model") if isinstance(body.get("model"), str) else None
+        entry = state.record(BATCH_LINE_PATH, model, body, self.has_bearer_token())
+        # No sleeping: the batch delay stands for the latency; a timeout still yields no answer.
+        reply = self._answer_chat(body, model, pause=lambda _seconds: self.server.pause(0))
+        state.set_status(entry, reply.status)
+        return reply.status, reply.body
 
     # /_sim
 
@@ -782,6 +861,8 @@ Action = Callable[[SimulatorRequestHandler, str], Reply]
 ROUTES: dict[str, dict[str, Action]] = {
     "/v1/chat/completions": {"POST": SimulatorRequestHandler.chat_completions},
     "/v1/models": {"GET": SimulatorRequestHandler.list_models},
+    "/v1/files": {"POST": SimulatorRequestHandler.create_file},
+    "/v1/batches": {"POST": SimulatorRequestHandler.create_batch},
     "/_sim/health": {"GET": SimulatorRequestHandler.health},
     "/_sim/config": {
         "GET": SimulatorRequestHandler.get_config,
@@ -793,6 +874,14 @@ ROUTES: dict[str, dict[str, Action]] = {
     "/_sim/requests": {"GET": SimulatorRequestHandler.list_requests},
     "/_sim/stats": {"GET": SimulatorRequestHandler.stats},
 }
+
+# Paths with an id in them.
+PATTERN_ROUTES: list[tuple[re.Pattern[str], dict[str, Action]]] = [
+    (re.compile(r"/v1/files/[^/]+"), {"GET": SimulatorRequestHandler.get_file}),
+    (re.compile(r"/v1/files/[^/]+/content"), {"GET": SimulatorRequestHandler.get_file_content}),
+    (re.compile(r"/v1/batches/[^/]+"), {"GET": SimulatorRequestHandler.get_batch}),
+    (re.compile(r"/v1/batches/[^/]+/cancel"), {"POST": SimulatorRequestHandler.cancel_batch}),
+]
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -806,6 +895,7 @@ class SimulatorServer(ThreadingHTTPServer):
         self, config: dict[str, Any] | None = None, host: str = "127.0.0.1", port: int = 0
     ) -> None:
         self.state = SimulatorState(config)
+        self.batches = BatchStore()
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
