@@ -12,18 +12,15 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from contentgen.errors import Conflict, InvalidInput, NotFound, ServiceError
+from contentgen.money import money  # noqa: F401 - re-exported for the serializers
+from contentgen.errors import BudgetExceeded, Conflict, InvalidInput, NotFound, ServiceError
 
 SERVICE_ERROR_STATUS = {
+    BudgetExceeded: status.HTTP_402_PAYMENT_REQUIRED,
     InvalidInput: status.HTTP_400_BAD_REQUEST,
     NotFound: status.HTTP_404_NOT_FOUND,
     Conflict: status.HTTP_409_CONFLICT,
 }
-
-
-def money(value) -> str:
-    """Money as a plain decimal string with 8 places: "0.00036000", never "0E-8"."""
-    return f"{value:.8f}"
 
 
 def error_body(code: str, message, fields: dict | None = None, **extra) -> dict:

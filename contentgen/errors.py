@@ -34,3 +34,8 @@ class NotFound(ServiceError):
 class Conflict(ServiceError):
     code = "conflict"
     default_message = _("The request conflicts with the current state.")
+
+
+class BudgetExceeded(ServiceError):
+    code = "budget_exceeded"
+    default_message = _("This would pass the workspace's monthly budget.")

@@ -16,6 +16,9 @@ class Workspace(models.Model):
         _("regenerations per item"), default=default_max_regenerations,
         help_text=_("How many times an answer that fails the brand checks is rewritten "
                     "before the item goes to review."))
+    monthly_budget_usd = models.DecimalField(
+        _("monthly budget (USD)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text=_("Jobs that would pass it are refused; running jobs pause when it is reached."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -46,3 +49,23 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class WorkspaceMonthlySpend(models.Model):
+    """What a workspace has spent on model calls in one calendar month (UTC), kept up
+    to date with every attempt so that budget checks read one row."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="spend",
+                                  verbose_name=_("workspace"))
+    month = models.DateField(_("month"))
+    cost_usd = models.DecimalField(_("cost (USD)"), max_digits=14, decimal_places=8, default=0)
+
+    class Meta:
+        verbose_name = _("monthly spend")
+        verbose_name_plural = _("monthly spend")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "month"], name="spend_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} {self.month:%Y-%m}"

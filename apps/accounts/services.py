@@ -2,10 +2,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import datetime
+from decimal import Decimal
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey, Workspace
+from apps.accounts.models import ApiKey, Workspace, WorkspaceMonthlySpend
 
 KEY_PREFIX = "cg_"
 
@@ -38,3 +42,17 @@ def api_key_create(*, workspace: Workspace, name: str = "") -> IssuedKey:
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def month_of(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(datetime.UTC).date().replace(day=1)
+
+
+def workspace_spend_add(*, workspace_id: int, cost_usd: Decimal) -> None:
+    """Add a model call's cost to this month's spend (inside the caller's transaction)."""
+    if not cost_usd:
+        return
+    month = month_of(timezone.now())
+    WorkspaceMonthlySpend.objects.get_or_create(workspace_id=workspace_id, month=month)
+    WorkspaceMonthlySpend.objects.filter(workspace_id=workspace_id, month=month).update(
+        cost_usd=F("cost_usd") + cost_usd)

@@ -227,3 +227,182 @@ def _error_message(exc: openai.APIStatusError) -> str:
         if message:
             return str(message)[:300]
     return exc.message[:300]
+
+
+# --- Batch API -------------------------------------------------------------------
+# OpenAI's Batch API: the same chat requests as complete(), uploaded as one JSONL file
+# and answered within 24 hours. The price discount is the caller's to apply.
+
+BATCH_ENDPOINT = "/v1/chat/completions"
+BATCH_COMPLETION_WINDOW = "24h"
+# The statuses whose output and error files hold answers: all lines, or those that ran.
+_BATCH_STATUSES_WITH_OUTPUT = ("completed", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    custom_id: str
+    request: LLMRequest
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    custom_id: str
+    result: LLMResult | None
+    error: LLMError | None  # TransientLLMError, PermanentLLMError or AnswerRejected
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    batch_id: str
+    status: str  # the provider's: validating, in_progress, finalizing, completed, failed...
+    outcomes: list[BatchOutcome]  # in file order (answers, then errors); match by custom_id
+    errors: tuple[str, ...] = ()  # why a "failed" batch did not validate, one per problem
+
+
+def batch_submit(route: ModelSpec, lines: list[BatchLine], *,
+                 metadata: dict[str, str] | None = None) -> str:
+    """Uploads the lines as a JSONL file and creates a batch on it; returns the batch id."""
+    custom_ids = [line.custom_id for line in lines]
+    if not lines:
+        raise ValueError("a batch needs at least one line")
+    if len(set(custom_ids)) != len(custom_ids):
+        raise ValueError("custom_id values must be unique within a batch")
+    if any(line.request.route.key != route.key for line in lines):
+        # OpenAI runs one model per batch.
+        raise ValueError(f"every line of a batch must use the batch's route '{route.key}'")
+    content = "".join(
+        json.dumps({"custom_id": line.custom_id, "method": "POST", "url": BATCH_ENDPOINT,
+                    "body": _batch_body(line.request)}, ensure_ascii=False) + "\n"
+        for line in lines
+    ).encode()
+    client = _client_for(route)
+    started = time.monotonic()
+    try:
+        # If the create fails, the uploaded file stays behind; the provider expires it.
+        uploaded = client.files.create(file=("batch.jsonl", content, "application/jsonl"),
+                                       purpose="batch")
+        batch = client.batches.create(
+            input_file_id=uploaded.id, endpoint=BATCH_ENDPOINT,
+            completion_window=BATCH_COMPLETION_WINDOW,
+            metadata=metadata if metadata is not None else openai.omit,
+        )
+    except (openai.APIConnectionError, openai.APIStatusError) as exc:
+        raise _batch_api_error(exc, started) from exc
+    return batch.id
+
+
+def batch_poll(route: ModelSpec, batch_id: str) -> BatchStatus:
+    """The batch's status; once it has output, every answered line as an outcome."""
+    client = _client_for(route)
+    started = time.monotonic()
+    try:
+        batch = client.batches.retrieve(batch_id)
+        contents = []
+        if batch.status in _BATCH_STATUSES_WITH_OUTPUT:
+            contents = [client.files.content(file_id).content
+                        for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
+    except (openai.APIConnectionError, openai.APIStatusError) as exc:
+        raise _batch_api_error(exc, started) from exc
+    outcomes = [_batch_outcome(route, record)
+                for content in contents for record in _jsonl_records(content)]
+    errors = tuple(
+        f"line {error.line}: {error.code}: {error.message}"
+        for error in ((batch.errors.data or []) if batch.errors else [])
+    )
+    return BatchStatus(batch_id=batch.id, status=batch.status, outcomes=outcomes, errors=errors)
+
+
+def _batch_body(request: LLMRequest) -> dict:
+    # The parameters complete() sends, so a batch answer is what a live call would give.
+    body = {
+        "model": request.route.provider_model,
+        "messages": request.messages,
+        "max_tokens": request.max_output_tokens,
+        "temperature": request.temperature,
+    }
+    response_format = _response_format(request)
+    if response_format is not None:
+        body["response_format"] = response_format
+    return body
+
+
+def _batch_api_error(exc: openai.APIConnectionError | openai.APIStatusError,
+                     started: float) -> LLMError:
+    # complete()'s mapping: what may work when tried again later is transient.
+    if isinstance(exc, openai.APITimeoutError):
+        return TransientLLMError("timeout", latency_ms=_since(started))
+    if isinstance(exc, openai.APIConnectionError):
+        return TransientLLMError("connection error", latency_ms=_since(started))
+    status = exc.status_code
+    reason = f"HTTP {status}: {_error_message(exc)}"
+    if status in (408, 409, 429) or status >= 500:
+        return TransientLLMError(reason, status=status, latency_ms=_since(started),
+                                 retry_after_s=_retry_after_s(exc.response.headers))
+    return PermanentLLMError(reason, latency_ms=_since(started))
+
+
+def _jsonl_records(content: bytes) -> list[dict]:
+    try:
+        records = [json.loads(line) for line in content.decode("utf-8").splitlines()
+                   if line.strip()]
+    except (UnicodeDecodeError, ValueError) as exc:
+        # The provider writes these files; an unreadable one is worth downloading again.
+        raise TransientLLMError(f"unreadable batch output file: {exc}") from exc
+    if not all(isinstance(record, dict) for record in records):
+        raise TransientLLMError("unreadable batch output file: a line is not an object")
+    return records
+
+
+def _batch_outcome(route: ModelSpec, record: dict) -> BatchOutcome:
+    custom_id = str(record.get("custom_id") or "")
+    response = record.get("response") or {}
+    status = response.get("status_code")
+    body = response.get("body")
+    if status is None:
+        # The line never got an answer (it expired, or failed upstream): nothing was billed.
+        error = record.get("error") or {}
+        reason = f"batch line not answered: {error.get('code')}: {error.get('message')}"
+        return BatchOutcome(custom_id, None, TransientLLMError(reason[:300]))
+    if status != 200:
+        error = body.get("error") if isinstance(body, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+        reason = f"HTTP {status}: {str(message or body)[:300]}"
+        if status in (408, 409, 429) or status >= 500:
+            return BatchOutcome(custom_id, None, TransientLLMError(reason, status=status))
+        return BatchOutcome(custom_id, None, PermanentLLMError(reason))
+    try:
+        return BatchOutcome(custom_id, _batch_result(route, body), None)
+    except LLMError as exc:
+        return BatchOutcome(custom_id, None, exc)
+
+
+def _batch_result(route: ModelSpec, body: object) -> LLMResult:
+    """complete()'s checks on one answered line; raises the error complete() would."""
+    if not isinstance(body, dict):
+        raise TransientLLMError("batch line answered without a body")
+    # Lenient like the SDK's own parsing: a body missing fields still gives its usage.
+    response = openai.types.chat.ChatCompletion.construct(**body)
+    usage = _usage_of(response)
+    if body.get("error"):
+        raise TransientLLMError(f"upstream error: {json.dumps(body['error'])[:300]}", usage=usage)
+    choices = getattr(response, "choices", None)
+    if not choices:
+        raise TransientLLMError("answer without choices", usage=usage)
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    text = (getattr(message, "content", None) or "") if message else ""
+    finish_reason = getattr(choice, "finish_reason", None)
+    if finish_reason != "stop":
+        raise AnswerRejected(f"finish_reason '{finish_reason}'", usage=usage)
+    if not text.strip():
+        raise AnswerRejected("empty answer", usage=usage)
+    return LLMResult(
+        text=text,
+        model=route.key,
+        provider_model=getattr(response, "model", "") or route.provider_model,
+        usage=usage,
+        latency_ms=0,  # a line has no latency of its own; the batch's turnaround is the caller's
+        finish_reason=finish_reason,
+        request_id=getattr(response, "id", "") or "",
+    )

@@ -8,8 +8,9 @@ from apps.jobs.serializers import (
     JobItemSerializer,
     JobSerializer,
     JobSubmittedSerializer,
+    estimate_representation,
 )
-from apps.jobs.services import job_submit
+from apps.jobs.services import job_estimate, job_resume, job_submit
 from contentgen.api import StandardPagination
 from contentgen.errors import NotFound
 
@@ -46,3 +47,22 @@ class JobItemListApi(APIView):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(item_list_for_job(job=job), request, view=self)
         return paginator.get_paginated_response(JobItemSerializer(page, many=True).data)
+
+
+class EstimateApi(APIView):
+    """The cost of a job body per model and per policy, without running anything."""
+
+    def post(self, request):
+        serializer = JobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        estimate = job_estimate(workspace=request.user.workspace,
+                                submission=serializer.to_submission())
+        return Response(estimate_representation(estimate))
+
+
+class JobResumeApi(APIView):
+    def post(self, request, job_id):
+        job = _job_or_404(request, job_id)
+        job_resume(job=job)
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data)

@@ -21,6 +21,11 @@ class Job(models.Model):
         PARTIALLY_SUCCEEDED = "partially_succeeded", _("Partially succeeded")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        PAUSED = "paused", _("Paused (budget reached)")
+
+    class Priority(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        ECONOMY = "economy", _("Economy (Batch API, half price, within 24 hours)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs",
@@ -30,6 +35,11 @@ class Job(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     locales = models.JSONField(_("locales"))
     model_policy = models.CharField(_("model policy"), max_length=64)
+    fallback = models.BooleanField(
+        _("fallback"), default=True,
+        help_text=_("Text items may move to the other model while a route is down."))
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices,
+                                default=Priority.STANDARD)
     status = models.CharField(_("status"), max_length=32, choices=Status.choices,
                               default=Status.QUEUED)
     items_total = models.PositiveIntegerField(_("items"))
@@ -38,6 +48,9 @@ class Job(models.Model):
     items_needs_review = models.PositiveIntegerField(_("needs review"), default=0)
     estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
     actual_cost_usd = models.DecimalField(_("actual cost (USD)"), **MONEY)
+    provider_cost_usd = models.DecimalField(_("provider-reported cost (USD)"), max_digits=14,
+                                            decimal_places=8, null=True, blank=True)
+    items_cached = models.PositiveIntegerField(_("served from cache"), default=0)
     input_tokens = models.BigIntegerField(_("input tokens"), default=0)
     output_tokens = models.BigIntegerField(_("output tokens"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -67,6 +80,8 @@ class JobItem(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         NEEDS_REVIEW = "needs_review", _("Needs review")
         FAILED = "failed", _("Failed")
+        PAUSED = "paused", _("Paused (budget reached)")
+        BATCHED = "batched", _("In a provider batch")
 
     FINAL_STATUSES = (Status.SUCCEEDED, Status.NEEDS_REVIEW, Status.FAILED)
 
@@ -81,9 +96,12 @@ class JobItem(models.Model):
     model = models.CharField(_("routed model"), max_length=64)
     model_used = models.CharField(_("model used"), max_length=64, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    from_cache = models.BooleanField(_("from cache"), default=False)
     input_tokens = models.BigIntegerField(_("input tokens"), default=0)
     output_tokens = models.BigIntegerField(_("output tokens"), default=0)
     cost_usd = models.DecimalField(_("cost (USD)"), **MONEY)
+    provider_cost_usd = models.DecimalField(_("provider-reported cost (USD)"), max_digits=14,
+                                            decimal_places=8, null=True, blank=True)
     estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
     content = models.JSONField(_("content"), null=True, blank=True)
     checks = models.JSONField(_("check report"), null=True, blank=True,
@@ -143,3 +161,26 @@ class GenerationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.model} {self.outcome}"
+
+
+class ContentCacheEntry(models.Model):
+    """A finished, checked output, reused when the same product is submitted again
+    with the same brand version, kind, locale, model and parameters."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("workspace"))
+    key = models.CharField(_("key"), max_length=64)
+    model = models.CharField(_("model"), max_length=64)
+    content = models.JSONField(_("content"))
+    checks = models.JSONField(_("check report"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cached output")
+        verbose_name_plural = _("cached outputs")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="content_cache_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -10,7 +10,7 @@ from apps.generation.router import POLICIES
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services import JobSubmission
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
-from contentgen.api import money
+from contentgen.money import money
 
 
 def unsupported_locale_message(tag) -> str:
@@ -60,6 +60,10 @@ class JobCreateSerializer(serializers.Serializer):
                                     max_length=20)
     model = serializers.ChoiceField(choices=[], required=False, default="auto")
     items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
+    fallback = serializers.BooleanField(required=False, default=True)
+    priority = serializers.ChoiceField(choices=Job.Priority.choices, required=False,
+                                       default=Job.Priority.STANDARD)
+    fresh = serializers.BooleanField(required=False, default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +103,7 @@ class JobCreateSerializer(serializers.Serializer):
         return JobSubmission(
             kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
             items=[item_serializer.to_item(item) for item in data["items"]],
+            fallback=data["fallback"], priority=data["priority"], fresh=data["fresh"],
         )
 
 
@@ -115,18 +120,21 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "status", "status_label", "kind", "kind_label", "brand", "brand_version",
-                  "locales", "model",
+                  "locales", "model", "fallback", "priority",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]
 
     def get_progress(self, job: Job) -> dict:
         return {"total": job.items_total, "succeeded": job.items_succeeded,
                 "needs_review": job.items_needs_review, "failed": job.items_failed,
-                "pending": job.items_pending}
+                "pending": job.items_pending, "cached": job.items_cached}
 
     def get_cost(self, job: Job) -> dict:
         return {"estimated_usd": money(job.estimated_cost_usd),
-                "actual_usd": money(job.actual_cost_usd)}
+                "actual_usd": money(job.actual_cost_usd),
+                # What the provider itself reported (OpenRouter's usage.cost), beside ours.
+                "provider_reported_usd": (None if job.provider_cost_usd is None
+                                          else money(job.provider_cost_usd))}
 
     def get_usage(self, job: Job) -> dict:
         return {"input_tokens": job.input_tokens, "output_tokens": job.output_tokens}
@@ -146,17 +154,41 @@ class JobSubmittedSerializer(serializers.ModelSerializer):
 class JobItemSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     model = serializers.SerializerMethodField()
+    provider_cost_usd = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()
 
     class Meta:
         model = JobItem
         fields = ["id", "sku", "locale", "status", "status_label", "model", "content", "checks",
-                  "attempts",
+                  "from_cache", "attempts", "provider_cost_usd",
                   "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
 
     def get_cost_usd(self, item: JobItem) -> str:
         return money(item.cost_usd)
 
+    def get_provider_cost_usd(self, item: JobItem) -> str | None:
+        return None if item.provider_cost_usd is None else money(item.provider_cost_usd)
+
     def get_model(self, item: JobItem) -> str:
         # The model that actually wrote the item; the routed one until it has run.
         return item.model_used or item.model
+
+
+def _model_estimate(estimate) -> dict:
+    return {"items": estimate.items, "input_tokens": estimate.input_tokens,
+            "output_tokens": estimate.output_tokens,
+            "cost_usd": None if estimate.cost_usd is None else money(estimate.cost_usd)}
+
+
+def estimate_representation(estimate) -> dict:
+    return {
+        "items_total": estimate.items_total,
+        "items_cached": estimate.items_cached,
+        "model": estimate.policy,
+        "estimated_cost_usd": money(estimate.cost_usd),
+        "routed": {model: _model_estimate(e) for model, e in estimate.routed.items()},
+        "models": {model: _model_estimate(e) for model, e in estimate.models.items()},
+        "policies": {policy: money(cost) for policy, cost in estimate.policies.items()},
+        "budget": ({k: v for k, v in estimate.budget.items() if k != "fits"}
+                   | {"fits": estimate.budget["fits"]}) if estimate.budget else None,
+    }

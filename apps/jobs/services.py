@@ -1,20 +1,26 @@
 """Job writes: submission, item generation (a state machine per item) and billing."""
 
+import hashlib
+import json
 import logging
 import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
+from apps.accounts.selectors import workspace_month_spent
+from apps.accounts.services import workspace_spend_add
+from apps.brands.models import BrandTemplateVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.generation.catalog import ModelSpec, catalog_get
 from apps.generation.client import (
@@ -26,18 +32,21 @@ from apps.generation.client import (
     complete,
 )
 from apps.generation.prompts import ItemInput, brand_override, prompt_build
-from apps.generation.router import RoutingError, route_choose
+from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
 from apps.generation.checks import CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import prompt_tokens
-from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem
 from apps.localization.locales import locale_get
-from contentgen.errors import InvalidInput
+from contentgen.money import money
+from contentgen.errors import BudgetExceeded, InvalidInput
 
 logger = logging.getLogger(__name__)
 
 Outcome = GenerationAttempt.Outcome
 ItemStatus = JobItem.Status
+# Bump when prompts or checks change in a way that should invalidate cached outputs.
+CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class JobSubmission:
     locales: list[str]
     model: str
     items: list[ItemInput] = field(default_factory=list)
+    fallback: bool = True
+    priority: str = Job.Priority.STANDARD
+    fresh: bool = False  # True: never serve a cached output
 
 
 class ItemRetryLater(Exception):
@@ -58,7 +70,7 @@ class ItemRetryLater(Exception):
         super().__init__(reason)
 
 
-# --- Submission --------------------------------------------------------------
+# --- Submission and estimates ------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,27 @@ class _PlannedItem:
     position: int
     item: ItemInput
     locale: str
-    model: str
-    estimated_cost_usd: Decimal
+    decision: RouteDecision  # under the job's policy
+    policies: dict[str, RouteDecision | None]  # auto and cheapest, for the estimate
+
+    @property
+    def model(self) -> str:
+        return self.decision.model.key
+
+    @property
+    def estimated_cost_usd(self) -> Decimal:
+        return self.decision.estimate.cost_usd
+
+
+def _brand_version_for(workspace: Workspace, slug: str) -> BrandTemplateVersion:
+    brand = brand_get_for_workspace(workspace=workspace, slug=slug)
+    if brand is None:
+        message = _("No brand with the slug “%(slug)s” exists in this workspace.") % {"slug": slug}
+        raise InvalidInput(message, code="unknown_brand", fields={"brand": [message]})
+    if brand.archived_at is not None:
+        message = _("The brand “%(slug)s” is archived and takes no new jobs.") % {"slug": slug}
+        raise InvalidInput(message, code="brand_archived", fields={"brand": [message]})
+    return brand_latest_version(brand=brand)
 
 
 def _plan_items(*, submission: JobSubmission, brand: dict,
@@ -77,53 +108,149 @@ def _plan_items(*, submission: JobSubmission, brand: dict,
     for position, item in enumerate(submission.items):
         for locale in submission.locales:
             prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
+            route = partial(route_choose, catalog=catalog, text_tokens=prompt_tokens(prompt.messages),
+                            image_count=len(item.image_urls), output_tokens=output_tokens)
             try:
-                decision = route_choose(
-                    policy=submission.model, catalog=catalog,
-                    text_tokens=prompt_tokens(prompt.messages),
-                    image_count=len(item.image_urls), output_tokens=output_tokens,
-                )
+                decision = route(policy=submission.model)
             except RoutingError as exc:
                 # Name the item at fault as well as the model field.
                 raise RoutingError(exc.message, fields={
                     "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
                 }) from exc
-            planned.append(_PlannedItem(position, item, locale, decision.model.key,
-                                        decision.estimate.cost_usd))
+            policies = {policy: (decision if policy == submission.model else route(policy=policy))
+                        for policy in POLICIES}
+            planned.append(_PlannedItem(position, item, locale, decision, policies))
     return planned
 
 
-def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
-    brand = brand_get_for_workspace(workspace=workspace, slug=submission.brand)
-    if brand is None:
-        message = _("No brand with the slug “%(slug)s” exists in this workspace.") % {
-            "slug": submission.brand}
-        raise InvalidInput(message, code="unknown_brand", fields={"brand": [message]})
-    if brand.archived_at is not None:
-        message = _("The brand “%(slug)s” is archived and takes no new jobs.") % {
-            "slug": submission.brand}
-        raise InvalidInput(message, code="brand_archived", fields={"brand": [message]})
-    version = brand_latest_version(brand=brand)
-    planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
+def _cache_key(*, workspace_id: int, version_id: int, kind: str, locale: str, item: ItemInput,
+               model: str) -> str:
+    # Everything that shapes the output: change any of it and the cache misses.
+    material = [workspace_id, version_id, kind, locale, _item_input_json(item), model,
+                settings.GENERATION_MAX_OUTPUT_TOKENS, CACHE_FORMAT]
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
 
+
+@dataclass(frozen=True)
+class ModelEstimate:
+    items: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal | None  # None: some item cannot run on this model
+
+
+@dataclass(frozen=True)
+class JobEstimate:
+    items_total: int
+    policy: str
+    cost_usd: Decimal  # under the job's policy, cached items excluded
+    items_cached: int
+    routed: dict[str, ModelEstimate]  # model -> the items the policy sends there
+    models: dict[str, ModelEstimate]  # model -> every item on that one model
+    policies: dict[str, Decimal | None]  # auto / cheapest -> their cost
+    budget: dict | None
+
+
+def _sum_estimates(estimates) -> ModelEstimate:
+    estimates = list(estimates)
+    costs = [e.cost_usd for e in estimates]
+    return ModelEstimate(
+        items=len(estimates), input_tokens=sum(e.input_tokens for e in estimates),
+        output_tokens=sum(e.output_tokens for e in estimates),
+        cost_usd=None if any(c is None for c in costs) else sum(costs, Decimal(0)))
+
+
+def _budget_figures(workspace: Workspace, adding: Decimal) -> dict | None:
+    if workspace.monthly_budget_usd is None:
+        return None
+    committed = (JobItem.objects
+                 .filter(job__workspace=workspace,
+                         status__in=[ItemStatus.PENDING, ItemStatus.RUNNING, ItemStatus.BATCHED])
+                 .aggregate(total=Sum("estimated_cost_usd"))["total"]) or Decimal(0)
+    spent = workspace_month_spent(workspace=workspace)
+    return {"budget_usd": money(workspace.monthly_budget_usd), "spent_usd": money(spent),
+            "committed_usd": money(committed), "estimate_usd": money(adding),
+            "remaining_usd": money(workspace.monthly_budget_usd - spent - committed),
+            "fits": spent + committed + adding <= workspace.monthly_budget_usd}
+
+
+def _cached_outputs(workspace: Workspace, version, submission, planned) -> dict[int, tuple]:
+    """Planned index -> (cache key, entry or None)."""
+    keys = {index: _cache_key(workspace_id=workspace.pk, version_id=version.pk,
+                              kind=submission.kind, locale=p.locale, item=p.item, model=p.model)
+            for index, p in enumerate(planned)}
+    found = {}
+    if not submission.fresh:
+        found = {entry.key: entry for entry in ContentCacheEntry.objects.filter(
+            workspace=workspace, key__in=set(keys.values()))}
+    return {index: (key, found.get(key)) for index, key in keys.items()}
+
+
+def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstimate:
+    """What a job would cost, per model and per policy, without running anything."""
+    version = _brand_version_for(workspace, submission.brand)
+    planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
+    cached = _cached_outputs(workspace, version, submission, planned)
+    to_run = [p for index, p in enumerate(planned) if cached[index][1] is None]
+    cost = sum((p.estimated_cost_usd for p in to_run), Decimal(0))
+    by_model: dict[str, list] = {}
+    for p in to_run:
+        by_model.setdefault(p.model, []).append(p.decision.estimate)
+    policies = {}
+    for policy in POLICIES:
+        decisions = [p.policies[policy] for p in to_run]
+        policies[policy] = sum((d.estimate.cost_usd for d in decisions), Decimal(0))
+    return JobEstimate(
+        items_total=len(planned), policy=submission.model, cost_usd=cost,
+        items_cached=len(planned) - len(to_run),
+        routed={model: _sum_estimates(estimates) for model, estimates in by_model.items()},
+        models={model: _sum_estimates(p.decision.estimates[model] for p in to_run)
+                for model in catalog_get()},
+        policies=policies, budget=_budget_figures(workspace, cost))
+
+
+def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
+    version = _brand_version_for(workspace, submission.brand)
+    planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
+    cached = _cached_outputs(workspace, version, submission, planned)
+    hits = {index for index, (_key, entry) in cached.items() if entry is not None}
+    estimate = sum((p.estimated_cost_usd for index, p in enumerate(planned) if index not in hits),
+                   Decimal(0))
+    budget = _budget_figures(workspace, estimate)
+    if budget is not None and not budget["fits"]:
+        raise BudgetExceeded(
+            _("This job's estimate of $%(estimate)s would pass the monthly budget of "
+              "$%(budget)s: $%(spent)s spent and $%(committed)s committed to running jobs.")
+            % {"estimate": budget["estimate_usd"], "budget": budget["budget_usd"],
+               "spent": budget["spent_usd"], "committed": budget["committed_usd"]},
+            fields={"items": [str(_("The estimate passes the monthly budget."))]},
+            extra={"budget": {k: v for k, v in budget.items() if k != "fits"}})
+
+    now = timezone.now()
     with transaction.atomic():
         job = Job.objects.create(
             workspace=workspace, brand_version=version, kind=submission.kind,
             locales=submission.locales, model_policy=submission.model,
-            items_total=len(planned),
-            estimated_cost_usd=sum((p.estimated_cost_usd for p in planned), Decimal(0)),
+            fallback=submission.fallback, priority=submission.priority,
+            items_total=len(planned), items_succeeded=len(hits), items_cached=len(hits),
+            estimated_cost_usd=estimate,
         )
-        JobItem.objects.bulk_create(
-            [
-                JobItem(job=job, position=p.position, sku=p.item.sku, locale=p.locale,
-                        input=_item_input_json(p.item), model=p.model,
-                        estimated_cost_usd=p.estimated_cost_usd)
-                for p in planned
-            ],
-            batch_size=1000,
-        )
-        job_id = job.pk
-        transaction.on_commit(lambda: _enqueue_dispatch(job_id))
+        items = []
+        for index, p in enumerate(planned):
+            item = JobItem(job=job, position=p.position, sku=p.item.sku, locale=p.locale,
+                           input=_item_input_json(p.item), model=p.model,
+                           estimated_cost_usd=0 if index in hits else p.estimated_cost_usd)
+            if index in hits:
+                entry = cached[index][1]
+                item.status, item.from_cache, item.finished_at = ItemStatus.SUCCEEDED, True, now
+                item.content, item.checks, item.model_used = entry.content, entry.checks, entry.model
+            items.append(item)
+        JobItem.objects.bulk_create(items, batch_size=1000)
+        if not _job_finish_if_done(job.pk):
+            job_id = job.pk
+            transaction.on_commit(lambda: _enqueue_dispatch(job_id))
+    job.refresh_from_db()
     return job
 
 
@@ -194,9 +321,13 @@ def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLM
         )
         totals = {"input_tokens": F("input_tokens") + usage.input_tokens,
                   "output_tokens": F("output_tokens") + usage.output_tokens}
+        if usage.provider_cost_usd is not None:
+            totals["provider_cost_usd"] = (Coalesce("provider_cost_usd", Value(Decimal(0)))
+                                           + usage.provider_cost_usd)
         JobItem.objects.filter(pk=item.pk).update(cost_usd=F("cost_usd") + cost, **totals)
         Job.objects.filter(pk=item.job_id).update(actual_cost_usd=F("actual_cost_usd") + cost,
                                                   **totals)
+        workspace_spend_add(workspace_id=item.job.workspace_id, cost_usd=cost)
 
 
 STATUS_COUNTER = {
@@ -217,10 +348,20 @@ def _item_finish(item: JobItem, *, status: str, content: dict | None = None,
         )
         if not closed:
             return False  # our lease expired and another worker took the item over
+        if status == ItemStatus.SUCCEEDED:
+            _cache_store(item, content=content, checks=checks, model_used=model_used)
         counter = STATUS_COUNTER[status]
         Job.objects.filter(pk=item.job_id).update(**{counter: F(counter) + 1})
         _job_finish_if_done(item.job_id)
     return True
+
+
+def _cache_store(item: JobItem, *, content: dict, checks: dict | None, model_used: str) -> None:
+    job = item.job
+    key = _cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
+                     locale=item.locale, item=ItemInput(**item.input), model=item.model)
+    ContentCacheEntry.objects.get_or_create(workspace_id=job.workspace_id, key=key, defaults={
+        "model": model_used, "content": content, "checks": checks})
 
 
 def _job_finish_if_done(job_id) -> bool:
@@ -283,6 +424,9 @@ def item_generate(*, item_id: int) -> None:
     """
     item = _item_claim(item_id)
     if item is None:
+        return
+    if _budget_reached(item.job.workspace):
+        _item_pause(item)
         return
     if item.attempts > settings.GENERATION_MAX_ATTEMPTS:
         _item_finish(item, status=ItemStatus.FAILED,
@@ -350,6 +494,39 @@ def item_generate(*, item_id: int) -> None:
         return
     _item_finish(item, status=ItemStatus.FAILED, model_used=route.key,
                  error=f"no valid output after {tries} tries: {feedback}")
+
+
+def _budget_reached(workspace: Workspace) -> bool:
+    return (workspace.monthly_budget_usd is not None
+            and workspace_month_spent(workspace=workspace) >= workspace.monthly_budget_usd)
+
+
+def _item_pause(item: JobItem) -> None:
+    """The workspace's budget is spent: park the item (nothing is called or billed)."""
+    with transaction.atomic():
+        JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
+            status=ItemStatus.PAUSED, claim_id=None, lease_expires_at=None,
+            attempts=F("attempts") - 1)
+        Job.objects.filter(pk=item.job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+            status=Job.Status.PAUSED)
+
+
+def job_resume(*, job: Job) -> int:
+    """Put a paused job's items back in the queue, if the budget now allows; returns how many."""
+    if _budget_reached(job.workspace):
+        figures = _budget_figures(job.workspace, Decimal(0))
+        raise BudgetExceeded(
+            _("The monthly budget of $%(budget)s is spent; raise it to resume this job.")
+            % {"budget": figures["budget_usd"]},
+            extra={"budget": {k: v for k, v in figures.items() if k != "fits"}})
+    with transaction.atomic():
+        resumed = JobItem.objects.filter(job=job, status=ItemStatus.PAUSED).update(
+            status=ItemStatus.PENDING)
+        Job.objects.filter(pk=job.pk, status=Job.Status.PAUSED).update(status=Job.Status.RUNNING)
+        if resumed:
+            job_id = job.pk
+            transaction.on_commit(lambda: _enqueue_dispatch(job_id))
+    return resumed
 
 
 def _item_transient_failure(item: JobItem, exc: TransientLLMError) -> None:

@@ -65,7 +65,8 @@ def parse_form(content_type: str, body: bytes) -> dict[str, FormField]:
         name = part.get_param("name", header="content-disposition")
         if isinstance(name, str):
             payload = part.get_payload(decode=True)
-            fields[name] = FormField(part.get_filename(), payload if isinstance(payload, bytes) else b"")
+            content = payload if isinstance(payload, bytes) else b""
+            fields[name] = FormField(part.get_filename(), content)
     return fields
 
 
@@ -107,7 +108,9 @@ class StoredBatch:
     status_times: dict[str, int] = field(default_factory=dict)
     output_file_id: str | None = None
     error_file_id: str | None = None
-    counts: dict[str, int] = field(default_factory=lambda: {"total": 0, "completed": 0, "failed": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"total": 0, "completed": 0, "failed": 0}
+    )
 
     def as_object(self) -> dict[str, Any]:
         errors = None
@@ -157,7 +160,8 @@ class BatchStore:
         purpose_field = form.get("purpose")
         upload = form.get("file")
         if purpose_field is None:
-            raise BatchApiError(400, "'purpose' is required.", "missing_required_parameter", "purpose")
+            raise BatchApiError(400, "'purpose' is required.", "missing_required_parameter",
+                                "purpose")
         if upload is None:
             raise BatchApiError(400, "'file' is required.", "missing_required_parameter", "file")
         purpose = purpose_field.content.decode("utf-8", "replace").strip()
@@ -196,7 +200,7 @@ class BatchStore:
         with self._lock:
             stored_file = self._files.get(input_file_id)
             if stored_file is None or stored_file.purpose != "batch":
-                message = f"Invalid 'input_file_id': {input_file_id!r} is no file of purpose 'batch'."
+                message = f"Invalid 'input_file_id': {input_file_id!r} is no batch file."
                 raise BatchApiError(400, message, "invalid_file", "input_file_id")
             lines, errors = validate_input(stored_file.content)
             self._counters["batch"] += 1
