@@ -43,6 +43,10 @@ $(STAMP): pyproject.toml Makefile
 	fi
 	touch $(STAMP)
 
+# Throughput at the provider's limit (see bench/throughput.py for options: BENCH_ARGS=...).
+bench: install messages
+	$(PY) -m bench.throughput $(BENCH_ARGS)
+
 # Catalogs are compiled with Babel's own compiler: no system gettext needed.
 messages: install
 	$(VENV)/bin/pybabel compile --domain django --directory locale --statistics

@@ -224,6 +224,10 @@ def _route(prefix: str, **defaults) -> dict:
         # What one image costs in input tokens (GPT-4o-mini bills a low-detail image
         # as 2,833 tokens); 0 for text-only models.
         "image_input_tokens": env_int(f"{prefix}_IMAGE_INPUT_TOKENS", defaults.get("image_tokens", 0)),
+        # The provider's limits for this route (0 = none): every worker paces itself
+        # through one limiter in Redis. Tokens count input plus the request's max output.
+        "rpm": env_int(f"{prefix}_RPM", defaults.get("rpm", 0)),
+        "tpm": env_int(f"{prefix}_TPM", defaults.get("tpm", 0)),
     }
 
 
@@ -262,6 +266,18 @@ CELERY_TASK_QUEUES = [Queue("default")] + [Queue(f"generate.{key}") for key in M
 
 DEFAULT_TEXT_MODEL = "hermes-3-405b"
 DEFAULT_IMAGE_MODEL = "gpt-4o-mini"
+
+# A route that keeps failing (5xx, timeouts) is opened for a cooldown; text items
+# of jobs that allow it move to the other model meanwhile.
+BREAKER_FAILURE_THRESHOLD = env_int("BREAKER_FAILURE_THRESHOLD", 5)
+BREAKER_WINDOW_S = env_float("BREAKER_WINDOW_S", 30.0)
+BREAKER_COOLDOWN_S = env_float("BREAKER_COOLDOWN_S", 30.0)
+# A task waits for its rate-limit slot in place up to this long; a longer wait (a
+# route backing off after a 429) re-queues the item instead of holding a thread.
+RATE_LIMIT_MAX_INLINE_WAIT_S = env_float("RATE_LIMIT_MAX_INLINE_WAIT_S", 20.0)
+# OpenAI's Batch API bills half price; economy jobs are polled by a periodic task.
+BATCH_DISCOUNT = Decimal(env_str("BATCH_DISCOUNT", "0.5"))
+BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 60.0)
 
 # --- Logging -----------------------------------------------------------------
 

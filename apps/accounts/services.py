@@ -5,8 +5,7 @@ from dataclasses import dataclass
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Workspace, WorkspaceMonthlySpend
@@ -52,7 +51,12 @@ def workspace_spend_add(*, workspace_id: int, cost_usd: Decimal) -> None:
     """Add a model call's cost to this month's spend (inside the caller's transaction)."""
     if not cost_usd:
         return
-    month = month_of(timezone.now())
-    WorkspaceMonthlySpend.objects.get_or_create(workspace_id=workspace_id, month=month)
-    WorkspaceMonthlySpend.objects.filter(workspace_id=workspace_id, month=month).update(
-        cost_usd=F("cost_usd") + cost_usd)
+    table = WorkspaceMonthlySpend._meta.db_table
+    # One upsert per call (PostgreSQL and SQLite 3.24+ share this syntax): this runs
+    # for every model call, so no get-then-update round trips.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (workspace_id, month, cost_usd) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (workspace_id, month) DO UPDATE "
+            f"SET cost_usd = {table}.cost_usd + excluded.cost_usd",
+            [workspace_id, month_of(timezone.now()), cost_usd])

@@ -92,7 +92,7 @@ class BreakerPolicy:
 
     def __post_init__(self):
         if self.failure_threshold < 1:
-            raise ValueError(f"failure_threshold must be at least 1, not {self.failure_threshold!r}")
+            raise ValueError(f"failure_threshold must be >= 1, not {self.failure_threshold!r}")
         if self.window_s <= 0 or self.cooldown_s <= 0:
             raise ValueError("window_s and cooldown_s must be positive")
 

@@ -302,32 +302,33 @@ def _item_claim(item_id: int) -> JobItem | None:
     if not claimed:
         return None
     item = JobItem.objects.select_related("job__brand_version", "job__workspace").get(pk=item_id)
-    Job.objects.filter(pk=item.job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=now)
+    if item.job.status == Job.Status.QUEUED:
+        Job.objects.filter(pk=item.job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING, started_at=now)
     return item
 
 
-def _attempt_record(item: JobItem, route: ModelSpec, *, outcome: str, usage: LLMUsage,
-                    latency_ms: int, provider_model: str = "", error: str = "",
-                    checks: dict | None = None) -> None:
-    """Write the attempt and add its usage to the item's and the job's totals, together."""
-    cost = route.cost_usd(usage.input_tokens, usage.output_tokens)
-    with transaction.atomic():
-        GenerationAttempt.objects.create(
-            item=item, model=route.key, provider_model=provider_model, outcome=outcome,
-            input_tokens=usage.input_tokens, output_tokens=usage.output_tokens, cost_usd=cost,
-            provider_cost_usd=usage.provider_cost_usd, latency_ms=latency_ms, error=error[:2000],
-            checks=checks,
-        )
-        totals = {"input_tokens": F("input_tokens") + usage.input_tokens,
-                  "output_tokens": F("output_tokens") + usage.output_tokens}
-        if usage.provider_cost_usd is not None:
-            totals["provider_cost_usd"] = (Coalesce("provider_cost_usd", Value(Decimal(0)))
-                                           + usage.provider_cost_usd)
-        JobItem.objects.filter(pk=item.pk).update(cost_usd=F("cost_usd") + cost, **totals)
-        Job.objects.filter(pk=item.job_id).update(actual_cost_usd=F("actual_cost_usd") + cost,
-                                                  **totals)
-        workspace_spend_add(workspace_id=item.job.workspace_id, cost_usd=cost)
+@dataclass(frozen=True)
+class _Attempt:
+    """One call to a model, as billed."""
+
+    outcome: str
+    usage: LLMUsage
+    latency_ms: int = 0
+    provider_model: str = ""
+    error: str = ""
+    checks: dict | None = None
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """How an item ends."""
+
+    status: str
+    content: dict | None = None
+    checks: dict | None = None
+    model_used: str = ""
+    error: str = ""
 
 
 STATUS_COUNTER = {
@@ -337,31 +338,72 @@ STATUS_COUNTER = {
 }
 
 
-def _item_finish(item: JobItem, *, status: str, content: dict | None = None,
-                 checks: dict | None = None, model_used: str = "", error: str = "") -> bool:
-    """Close the item and advance the job; the last item finishes the job."""
+def _record(item: JobItem, route: ModelSpec | None, attempt: _Attempt | None,
+            finish: _Finish | None) -> bool:
+    """Bill an attempt and/or close the item, in one transaction and as few statements
+    as the hot path allows: the item's and the job's totals move with the attempt, the
+    last item finishes the job. Returns False when the item's lease was lost (another
+    worker took it over); the attempt is billed all the same."""
+    item_update, job_update = {}, {}
+    cost = Decimal(0)
+    if attempt is not None:
+        usage = attempt.usage
+        cost = route.cost_usd(usage.input_tokens, usage.output_tokens)
+        for target in (item_update, job_update):
+            target["input_tokens"] = F("input_tokens") + usage.input_tokens
+            target["output_tokens"] = F("output_tokens") + usage.output_tokens
+            if usage.provider_cost_usd is not None:
+                target["provider_cost_usd"] = (Coalesce("provider_cost_usd", Value(Decimal(0)))
+                                               + usage.provider_cost_usd)
+        item_update["cost_usd"] = F("cost_usd") + cost
+        job_update["actual_cost_usd"] = F("actual_cost_usd") + cost
     with transaction.atomic():
-        closed = JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id,
-                                        status=ItemStatus.RUNNING).update(
-            status=status, content=content, checks=checks, model_used=model_used,
-            error=error[:2000], finished_at=timezone.now(), lease_expires_at=None,
-        )
-        if not closed:
-            return False  # our lease expired and another worker took the item over
-        if status == ItemStatus.SUCCEEDED:
-            _cache_store(item, content=content, checks=checks, model_used=model_used)
-        counter = STATUS_COUNTER[status]
-        Job.objects.filter(pk=item.job_id).update(**{counter: F(counter) + 1})
-        _job_finish_if_done(item.job_id)
-    return True
+        if attempt is not None:
+            GenerationAttempt.objects.create(
+                item=item, model=route.key, provider_model=attempt.provider_model,
+                outcome=attempt.outcome, input_tokens=attempt.usage.input_tokens,
+                output_tokens=attempt.usage.output_tokens, cost_usd=cost,
+                provider_cost_usd=attempt.usage.provider_cost_usd,
+                latency_ms=attempt.latency_ms, error=attempt.error[:2000], checks=attempt.checks)
+            workspace_spend_add(workspace_id=item.job.workspace_id, cost_usd=cost)
+        closed = False
+        if finish is not None:
+            closed = bool(JobItem.objects.filter(
+                pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
+                status=finish.status, content=finish.content, checks=finish.checks,
+                model_used=finish.model_used, error=finish.error[:2000],
+                finished_at=timezone.now(), lease_expires_at=None, **item_update))
+            if closed:
+                counter = STATUS_COUNTER[finish.status]
+                job_update[counter] = F(counter) + 1
+        if item_update and not closed:
+            JobItem.objects.filter(pk=item.pk).update(**item_update)
+        if job_update:
+            Job.objects.filter(pk=item.job_id).update(**job_update)
+        if closed:
+            _job_finish_if_done(item.job_id)
+            if finish.status == ItemStatus.SUCCEEDED:
+                _cache_store(item, content=finish.content, checks=finish.checks,
+                             model_used=finish.model_used)
+    return closed
+
+
+def _attempt_record(item: JobItem, route: ModelSpec, **attempt) -> None:
+    _record(item, route, _Attempt(**attempt), None)
+
+
+def _item_finish(item: JobItem, **finish) -> bool:
+    return _record(item, None, None, _Finish(**finish))
 
 
 def _cache_store(item: JobItem, *, content: dict, checks: dict | None, model_used: str) -> None:
     job = item.job
     key = _cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
                      locale=item.locale, item=ItemInput(**item.input), model=item.model)
-    ContentCacheEntry.objects.get_or_create(workspace_id=job.workspace_id, key=key, defaults={
-        "model": model_used, "content": content, "checks": checks})
+    # Insert-or-ignore: the same product may finish in two jobs at once.
+    ContentCacheEntry.objects.bulk_create([ContentCacheEntry(
+        workspace_id=job.workspace_id, key=key, model=model_used, content=content,
+        checks=checks)], ignore_conflicts=True)
 
 
 def _job_finish_if_done(job_id) -> bool:
@@ -457,9 +499,9 @@ def item_generate(*, item_id: int) -> None:
             _item_transient_failure(item, exc)
             return
         except PermanentLLMError as exc:
-            _attempt_record(item, route, outcome=Outcome.PERMANENT_ERROR, usage=exc.usage,
-                            latency_ms=exc.latency_ms, error=exc.reason)
-            _item_finish(item, status=ItemStatus.FAILED, error=exc.reason)
+            _record(item, route, _Attempt(outcome=Outcome.PERMANENT_ERROR, usage=exc.usage,
+                                          latency_ms=exc.latency_ms, error=exc.reason),
+                    _Finish(status=ItemStatus.FAILED, error=exc.reason))
             return
         except AnswerRejected as exc:
             _attempt_record(item, route, outcome=Outcome.REJECTED, usage=exc.usage,
@@ -482,9 +524,10 @@ def item_generate(*, item_id: int) -> None:
             feedback = report.feedback()
             reviewable = (content, report)
             continue
-        _attempt_record(item, route, outcome=Outcome.OK, checks=report.as_dict(), **attempt)
-        _item_finish(item, status=ItemStatus.SUCCEEDED, content=content, checks=report.as_dict(),
-                     model_used=result.model)
+        checks = report.as_dict()
+        _record(item, route, _Attempt(outcome=Outcome.OK, checks=checks, **attempt),
+                _Finish(status=ItemStatus.SUCCEEDED, content=content, checks=checks,
+                        model_used=result.model))
         return
     if reviewable is not None:
         content, report = reviewable

@@ -2,7 +2,8 @@
 "send" (record the wall-clock time after sleeping the booked wait). Prints the send
 times as JSON. Plain redis, no Django: the limiter needs only a client.
 
-    python -m tests.generation.ratelimit_worker URL PREFIX ROUTE RPM BURST_S REQUESTS THREADS START_AT
+    python -m tests.generation.ratelimit_worker \
+        URL PREFIX ROUTE RPM BURST_S REQUESTS THREADS START_AT
 """
 
 import json
