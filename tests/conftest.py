@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -48,6 +49,16 @@ def fresh_catalog():
     catalog_cache_clear()
     yield
     catalog_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_traffic(redis_server):
+    """Rate-limit bookings and circuit states live in Redis; each test starts clean."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for pattern in ("cg:rl:*", "cg:cb:*"):
+        for key in client.scan_iter(pattern):
+            client.delete(key)
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,16 +27,24 @@ from apps.generation.catalog import ModelSpec, catalog_get
 from apps.generation.client import (
     AnswerRejected,
     LLMRequest,
+    LLMResult,
     LLMUsage,
     PermanentLLMError,
     TransientLLMError,
     complete,
 )
 from apps.generation.prompts import ItemInput, brand_override, prompt_build
-from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
+from apps.generation.router import (
+    POLICIES,
+    POLICY_CHEAPEST,
+    RouteDecision,
+    RoutingError,
+    route_choose,
+)
 from apps.generation.checks import CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import prompt_tokens
+from apps.generation.traffic import breaker, breaker_policy, limiter, route_limits
 from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem
 from apps.localization.locales import locale_get
 from contentgen.money import money
@@ -422,9 +431,11 @@ def _job_finish_if_done(job_id) -> bool:
     )
 
 
-def _item_release(item: JobItem) -> None:
+def _item_release(item: JobItem, *, give_back_attempt: bool = False) -> None:
+    """Back to the queue; an attempt that never reached a model is not counted."""
+    extra = {"attempts": F("attempts") - 1} if give_back_attempt else {}
     JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
-        status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None)
+        status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None, **extra)
 
 
 def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
@@ -457,6 +468,73 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> 
     )
 
 
+class _NotNow(Exception):
+    """No call now: the route is down with nowhere to fall back, or its next free
+    rate-limit slot is far off. The item goes back to the queue; nothing was billed."""
+
+    def __init__(self, countdown: float, reason: str):
+        self.countdown = countdown
+        self.reason = reason
+
+
+def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_input: ItemInput,
+                prompt) -> ModelSpec:
+    """The item's routed model, or while its circuit is open, another model that can take
+    a text item, if the job allows fallback. The item records whichever writes it."""
+    policy = breaker_policy()
+    routed = catalog[item.model]
+    if breaker().allow(routed.key, policy):
+        return routed
+    if job.fallback and not item_input.image_urls:
+        others = {key: spec for key, spec in catalog.items() if key != routed.key}
+        try:
+            decision = route_choose(
+                policy=POLICY_CHEAPEST, catalog=others, text_tokens=prompt_tokens(prompt.messages),
+                image_count=0, output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind])
+        except RoutingError:
+            decision = None
+        if decision is not None and breaker().allow(decision.model.key, policy):
+            return decision.model
+    raise _NotNow(policy.cooldown_s, f"route {routed.key} is down (circuit open)")
+
+
+def _pace(route: ModelSpec, item_input: ItemInput, prompt) -> None:
+    """Wait for this call's slot under the route's shared limits (requests and tokens)."""
+    limits = route_limits(route)
+    if limits is None:
+        return
+    tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
+              + len(item_input.image_urls) * route.image_input_tokens)
+    while True:
+        wait = limiter().reserve(route.key, limits, tokens)
+        if wait > settings.RATE_LIMIT_MAX_INLINE_WAIT_S:
+            raise _NotNow(wait, f"route {route.key} is rate limited for {wait:.0f}s")
+        if wait <= 0:
+            return
+        time.sleep(wait)
+        # A 429 seen by another worker while we slept means our slot is no good.
+        if limiter().paused_for(route.key) <= 0:
+            return
+
+
+def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:
+    """One model call, with the route's breaker told how it went."""
+    try:
+        result = complete(request)
+    except TransientLLMError as exc:
+        if exc.status == 429:
+            # Rate limits are not outages: the whole route backs off instead.
+            limiter().back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
+        else:
+            breaker().record_failure(route.key, breaker_policy())
+        raise
+    except AnswerRejected:
+        breaker().record_success(route.key)  # the route answered; the answer was bad
+        raise
+    breaker().record_success(route.key)
+    return result
+
+
 def item_generate(*, item_id: int) -> None:
     """Generate one item. Raises ItemRetryLater after a transient failure.
 
@@ -474,25 +552,35 @@ def item_generate(*, item_id: int) -> None:
         _item_finish(item, status=ItemStatus.FAILED,
                      error=item.error or f"gave up after {item.attempts - 1} attempts")
         return
+    try:
+        _generate(item)
+    except _NotNow as exc:
+        _item_release(item, give_back_attempt=True)
+        raise ItemRetryLater(exc.countdown, exc.reason) from exc
 
+
+def _generate(item: JobItem) -> None:
     job = item.job
     brand = job.brand_version.snapshot
-    route = catalog_get()[item.model]
+    catalog = catalog_get()
     schema = output_schema(job.kind)
-    wire_schema = schema.json_schema(with_bounds=route.structured_output == "json_object_schema")
     item_input = ItemInput(**item.input)
     rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input)
     tries = 1 + job.workspace.max_regenerations
     feedback = None
     reviewable = None  # the last content that parsed but failed the checks, with its report
+    route = catalog[item.model]
     for _try in range(tries):
         prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
                               feedback=feedback)
+        route = _live_route(item, job, catalog, item_input, prompt)
+        _pace(route, item_input, prompt)
+        wire_schema = schema.json_schema(with_bounds=route.structured_output == "json_object_schema")
         request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
                              json_schema=wire_schema,
                              max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
         try:
-            result = complete(request)
+            result = _call(route, request)
         except TransientLLMError as exc:
             _attempt_record(item, route, outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage,
                             latency_ms=exc.latency_ms, error=exc.reason)
@@ -501,7 +589,7 @@ def item_generate(*, item_id: int) -> None:
         except PermanentLLMError as exc:
             _record(item, route, _Attempt(outcome=Outcome.PERMANENT_ERROR, usage=exc.usage,
                                           latency_ms=exc.latency_ms, error=exc.reason),
-                    _Finish(status=ItemStatus.FAILED, error=exc.reason))
+                    _Finish(status=ItemStatus.FAILED, error=exc.reason, model_used=route.key))
             return
         except AnswerRejected as exc:
             _attempt_record(item, route, outcome=Outcome.REJECTED, usage=exc.usage,

@@ -1,0 +1,52 @@
+"""The shared traffic controls of the model routes, configured from settings: one
+Redis-backed rate limiter and one circuit breaker for every worker process."""
+
+import threading
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+from apps.generation.breaker import BreakerPolicy, CircuitBreaker
+from apps.generation.catalog import ModelSpec
+from apps.generation.ratelimit import RateLimiter, RouteLimits
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    # redis-py clients are thread-safe; one connection pool per process and URL.
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def limiter() -> RateLimiter:
+    with _lock:
+        return _limiter(settings.REDIS_URL)
+
+
+def breaker() -> CircuitBreaker:
+    with _lock:
+        return _breaker(settings.REDIS_URL)
+
+
+@lru_cache(maxsize=4)
+def _limiter(url: str) -> RateLimiter:
+    return RateLimiter(_redis(url))
+
+
+@lru_cache(maxsize=4)
+def _breaker(url: str) -> CircuitBreaker:
+    return CircuitBreaker(_redis(url))
+
+
+def route_limits(route: ModelSpec) -> RouteLimits | None:
+    """The route's configured limits, or None when it has none (nothing to book)."""
+    if not route.rpm and not route.tpm:
+        return None
+    return RouteLimits(rpm=route.rpm or None, tpm=route.tpm or None)
+
+
+def breaker_policy() -> BreakerPolicy:
+    return BreakerPolicy(failure_threshold=settings.BREAKER_FAILURE_THRESHOLD,
+                         window_s=settings.BREAKER_WINDOW_S, cooldown_s=settings.BREAKER_COOLDOWN_S)

@@ -1,0 +1,144 @@
+"""Shared traffic controls in the pipeline: whole-route back-off on 429, the circuit
+breaker, fallback to the other model, and the per-route rate limiter."""
+
+import time
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from apps.generation.catalog import catalog_get
+from apps.generation.traffic import breaker, breaker_policy, limiter
+from apps.jobs.models import JobItem
+from apps.jobs.services import ItemRetryLater, item_generate
+from tests.conftest import product
+from tests.jobs.test_item_generate import script, sim_requests, submit
+
+pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
+HERMES = "nousresearch/hermes-3-llama-3.1-405b"
+
+
+@pytest.fixture
+def quick_breaker(settings):
+    settings.BREAKER_FAILURE_THRESHOLD = 2
+    settings.BREAKER_COOLDOWN_S = 30
+    settings.GENERATION_MAX_ATTEMPTS = 10
+
+
+def hermes_down(sim):
+    httpx.post(sim.url + "/_sim/config",
+               json={"models": {HERMES: {"error_rate": 1.0, "error_status": 503}}})
+
+
+def test_a_429_backs_off_the_whole_route(workspace, brand, sim):
+    script(sim, {"status": 429, "retry_after": 3})
+    job = submit(workspace, items=[product(1)])
+
+    with pytest.raises(ItemRetryLater) as caught:
+        item_generate(item_id=job.items.get().pk)
+
+    assert caught.value.countdown == 3
+    assert 2.5 < limiter().paused_for("hermes-3-405b") <= 3.0
+    assert limiter().paused_for("gpt-4o-mini") == 0
+    assert breaker().state("hermes-3-405b", breaker_policy()) == "closed"
+
+
+def test_a_failing_route_trips_the_breaker_and_text_items_move_to_the_other_model(
+        workspace, brand, sim, quick_breaker):
+    hermes_down(sim)
+    job = submit(workspace, items=[product(n) for n in range(1, 4)])
+    first, second, third = job.items.order_by("position")
+    for item in (first, second):
+        with pytest.raises(ItemRetryLater):
+            item_generate(item_id=item.pk)
+    assert breaker().state("hermes-3-405b", breaker_policy()) == "open"
+
+    item_generate(item_id=third.pk)
+
+    third.refresh_from_db()
+    assert (third.status, third.model, third.model_used) == (
+        JobItem.Status.SUCCEEDED, "hermes-3-405b", "gpt-4o-mini")
+    assert third.cost_usd == catalog_get()["gpt-4o-mini"].cost_usd(third.input_tokens,
+                                                                   third.output_tokens)
+    assert [r["model"] for r in sim_requests(sim)] == [HERMES, HERMES, "gpt-4o-mini"]
+    item_generate(item_id=first.pk)  # its retry falls back too
+    first.refresh_from_db()
+    assert first.model_used == "gpt-4o-mini"
+    assert list(first.generation_attempts.values_list("model", "outcome")) == [
+        ("hermes-3-405b", "transient_error"), ("gpt-4o-mini", "ok")]
+
+
+def test_without_fallback_items_wait_for_the_route_and_nothing_is_called(
+        workspace, brand, sim, quick_breaker, api):
+    hermes_down(sim)
+    job_id = api.post("/api/v1/jobs/", {
+        "kind": "product_description", "brand": "nordic-home", "locales": ["en"],
+        "fallback": False, "items": [product(n) for n in range(1, 4)]}, format="json").json()["id"]
+    items = list(JobItem.objects.filter(job_id=job_id).order_by("position"))
+    for item in items[:2]:
+        with pytest.raises(ItemRetryLater):
+            item_generate(item_id=item.pk)
+    calls = len(sim_requests(sim))
+
+    with pytest.raises(ItemRetryLater) as caught:
+        item_generate(item_id=items[2].pk)
+
+    assert caught.value.countdown == 30
+    assert "circuit open" in caught.value.reason
+    assert len(sim_requests(sim)) == calls
+    items[2].refresh_from_db()
+    assert (items[2].status, items[2].attempts) == (JobItem.Status.PENDING, 0)
+
+
+def test_image_items_never_fall_back_to_a_text_only_model(workspace, brand, sim, quick_breaker):
+    httpx.post(sim.url + "/_sim/config",
+               json={"models": {"gpt-4o-mini": {"error_rate": 1.0, "error_status": 503}}})
+    job = submit(workspace, items=[product(n, image_urls=["https://img.example/a.jpg"])
+                                   for n in range(1, 4)])
+    items = list(job.items.order_by("position"))
+    for item in items[:2]:
+        with pytest.raises(ItemRetryLater):
+            item_generate(item_id=item.pk)
+
+    with pytest.raises(ItemRetryLater):
+        item_generate(item_id=items[2].pk)
+
+    assert HERMES not in {r["model"] for r in sim_requests(sim)}
+
+
+def test_a_probe_after_the_cooldown_closes_the_circuit_again(workspace, brand, sim, settings,
+                                                            quick_breaker):
+    settings.BREAKER_COOLDOWN_S = 0.5
+    hermes_down(sim)
+    job = submit(workspace, items=[product(n) for n in range(1, 4)], locales=["en"])
+    items = list(job.items.order_by("position"))
+    for item in items[:2]:
+        with pytest.raises(ItemRetryLater):
+            item_generate(item_id=item.pk)
+    httpx.post(sim.url + "/_sim/reset")  # the route recovers
+    time.sleep(0.6)
+
+    item_generate(item_id=items[2].pk)
+
+    items[2].refresh_from_db()
+    assert items[2].model_used == "hermes-3-405b"
+    assert breaker().state("hermes-3-405b", breaker_policy()) == "closed"
+
+
+def test_calls_are_paced_by_the_routes_limit(workspace, brand, sim, settings):
+    catalog = dict(settings.MODEL_CATALOG)
+    catalog["hermes-3-405b"] = {**catalog["hermes-3-405b"], "rpm": 120}  # one call every 0.5 s
+    settings.MODEL_CATALOG = catalog
+    job = submit(workspace, items=[product(n) for n in range(1, 6)])
+
+    started = time.monotonic()
+    for item in job.items.order_by("position"):
+        item_generate(item_id=item.pk)
+    elapsed = time.monotonic() - started
+
+    times = [r["time"] for r in sim_requests(sim)]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    # The 1 s burst lets two calls go at once; then one every 0.5 s.
+    assert len(times) == 5
+    assert elapsed >= 1.4
+    assert min(gaps[2:]) >= 0.45
