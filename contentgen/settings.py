@@ -226,6 +226,8 @@ def _route(prefix: str, **defaults) -> dict:
         "image_input_tokens": env_int(f"{prefix}_IMAGE_INPUT_TOKENS", defaults.get("image_tokens", 0)),
         # The provider's limits for this route (0 = none): every worker paces itself
         # through one limiter in Redis. Tokens count input plus the request's max output.
+        # Whether the endpoint runs OpenAI's Batch API (economy jobs use it, at half price).
+        "batch_api": env_bool(f"{prefix}_BATCH_API", defaults.get("batch_api", False)),
         "rpm": env_int(f"{prefix}_RPM", defaults.get("rpm", 0)),
         "tpm": env_int(f"{prefix}_TPM", defaults.get("tpm", 0)),
     }
@@ -256,6 +258,7 @@ MODEL_CATALOG = {
         output="0.60",
         images=True,
         image_tokens=2833,
+        batch_api=True,
         structured_output="json_schema",
         speed=200,
     ),
@@ -278,6 +281,11 @@ RATE_LIMIT_MAX_INLINE_WAIT_S = env_float("RATE_LIMIT_MAX_INLINE_WAIT_S", 20.0)
 # OpenAI's Batch API bills half price; economy jobs are polled by a periodic task.
 BATCH_DISCOUNT = Decimal(env_str("BATCH_DISCOUNT", "0.5"))
 BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 60.0)
+# `celery -A contentgen beat` runs these.
+CELERY_BEAT_SCHEDULE = {
+    "poll-provider-batches": {"task": "apps.jobs.tasks.batches_poll_task",
+                              "schedule": BATCH_POLL_INTERVAL_S},
+}
 
 # --- Logging -----------------------------------------------------------------
 

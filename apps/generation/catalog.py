@@ -25,6 +25,7 @@ class ModelSpec:
     structured_output: str
     tokens_per_second: int = 0
     image_input_tokens: int = 0
+    batch_api: bool = False  # the endpoint runs OpenAI's Batch API
     rpm: int = 0  # the provider's requests per minute for this route; 0 = no limit
     tpm: int = 0  # tokens per minute (input + max output); 0 = no limit
     api_key: str = field(default="", repr=False, compare=False)

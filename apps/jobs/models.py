@@ -184,3 +184,30 @@ class ContentCacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ProviderBatch(models.Model):
+    """Items of an economy job sent together through a provider's Batch API."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the provider")
+        DONE = "done", _("Folded back into the items")
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="provider_batches",
+                            verbose_name=_("job"))
+    model = models.CharField(_("model"), max_length=64)
+    batch_id = models.CharField(_("provider batch id"), max_length=200, unique=True)
+    item_ids = models.JSONField(_("items"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.OPEN)
+    provider_status = models.CharField(_("provider status"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provider batch")
+        verbose_name_plural = _("provider batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.batch_id

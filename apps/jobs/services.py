@@ -1,5 +1,6 @@
 """Job writes: submission, item generation (a state machine per item) and billing."""
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,11 +27,14 @@ from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.generation.catalog import ModelSpec, catalog_get
 from apps.generation.client import (
     AnswerRejected,
+    BatchLine,
     LLMRequest,
     LLMResult,
     LLMUsage,
     PermanentLLMError,
     TransientLLMError,
+    batch_poll,
+    batch_submit,
     complete,
 )
 from apps.generation.prompts import ItemInput, brand_override, prompt_build
@@ -41,11 +45,11 @@ from apps.generation.router import (
     RoutingError,
     route_choose,
 )
-from apps.generation.checks import CheckRules, content_check
+from apps.generation.checks import CheckReport, CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import prompt_tokens
 from apps.generation.traffic import breaker, breaker_policy, limiter, route_limits
-from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem
+from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem, ProviderBatch
 from apps.localization.locales import locale_get
 from contentgen.money import money
 from contentgen.errors import BudgetExceeded, InvalidInput
@@ -278,15 +282,30 @@ def _enqueue_dispatch(job_id) -> None:
 
 
 def job_dispatch(*, job_id) -> int:
-    """Send one message per pending item to its model's queue; returns how many."""
+    """Send the job's pending items on their way; returns how many.
+
+    An economy job's items whose route runs the Batch API go there together; every
+    other item gets one message on its model's queue.
+    """
     from apps.jobs.tasks import item_generate_task, queue_for_model
 
-    pending = JobItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).values_list("pk", "model")
-    count = 0
-    for item_id, model in pending.iterator(chunk_size=2000):
+    job = Job.objects.get(pk=job_id)
+    catalog = catalog_get()
+    pending = list(JobItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING)
+                   .values_list("pk", "model"))
+    online = pending
+    if job.priority == Job.Priority.ECONOMY:
+        by_model: dict[str, list[int]] = {}
+        for item_id, model in pending:
+            if catalog[model].batch_api:
+                by_model.setdefault(model, []).append(item_id)
+        batched = set()
+        for model, item_ids in by_model.items():
+            batched |= _batch_submit(job, catalog[model], item_ids)
+        online = [(item_id, model) for item_id, model in pending if item_id not in batched]
+    for item_id, model in online:
         item_generate_task.apply_async(args=[item_id], queue=queue_for_model(model))
-        count += 1
-    return count
+    return len(pending)
 
 
 # --- Generation: claim, call, record, finish ---------------------------------
@@ -296,13 +315,13 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
-def _item_claim(item_id: int) -> JobItem | None:
+def _item_claim(item_id: int, *, from_status: str = ItemStatus.PENDING) -> JobItem | None:
     """Take the item atomically; a second delivery of the same message gets None."""
     now = timezone.now()
     claim_id = uuid.uuid4()
     claimed = (
         JobItem.objects.filter(pk=item_id)
-        .filter(Q(status=ItemStatus.PENDING)
+        .filter(Q(status=from_status)
                 | Q(status=ItemStatus.RUNNING, lease_expires_at__lt=now))
         .exclude(job__status=Job.Status.CANCELLED)
         .update(status=ItemStatus.RUNNING, claim_id=claim_id, lease_expires_at=now + _lease(),
@@ -535,6 +554,33 @@ def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:
     return result
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """What an answer is worth: its content, its check report, and the attempt to bill."""
+
+    content: dict | None
+    report: CheckReport | None
+    attempt: dict
+    feedback: str = ""
+
+
+def _assess(result: LLMResult, schema, rules: CheckRules) -> _Verdict:
+    billed = {"usage": result.usage, "latency_ms": result.latency_ms,
+              "provider_model": result.provider_model}
+    try:
+        content = schema.parse(result.text)
+    except OutputInvalid as exc:
+        return _Verdict(None, None, {**billed, "outcome": Outcome.INVALID_OUTPUT,
+                                     "error": exc.reason}, f"{exc.reason}.")
+    report = content_check(content, rules)
+    checks = report.as_dict()
+    if not report.passed:
+        return _Verdict(content, report, {**billed, "outcome": Outcome.CHECK_FAILED,
+                                          "checks": checks, "error": report.feedback()},
+                        report.feedback())
+    return _Verdict(content, report, {**billed, "outcome": Outcome.OK, "checks": checks})
+
+
 def item_generate(*, item_id: int) -> None:
     """Generate one item. Raises ItemRetryLater after a transient failure.
 
@@ -596,26 +642,16 @@ def _generate(item: JobItem) -> None:
                             latency_ms=exc.latency_ms, error=exc.reason)
             feedback = f"{exc.reason}."
             continue
-        attempt = {"usage": result.usage, "latency_ms": result.latency_ms,
-                   "provider_model": result.provider_model}
-        try:
-            content = schema.parse(result.text)
-        except OutputInvalid as exc:
-            _attempt_record(item, route, outcome=Outcome.INVALID_OUTPUT, error=exc.reason,
-                            **attempt)
-            feedback = f"{exc.reason}."
+        verdict = _assess(result, schema, rules)
+        if verdict.content is None or not verdict.report.passed:
+            _attempt_record(item, route, **verdict.attempt)
+            feedback = verdict.feedback
+            if verdict.content is not None:
+                reviewable = (verdict.content, verdict.report)
             continue
-        report = content_check(content, rules)
-        if not report.passed:
-            _attempt_record(item, route, outcome=Outcome.CHECK_FAILED, checks=report.as_dict(),
-                            error=report.feedback(), **attempt)
-            feedback = report.feedback()
-            reviewable = (content, report)
-            continue
-        checks = report.as_dict()
-        _record(item, route, _Attempt(outcome=Outcome.OK, checks=checks, **attempt),
-                _Finish(status=ItemStatus.SUCCEEDED, content=content, checks=checks,
-                        model_used=result.model))
+        _record(item, route, _Attempt(**verdict.attempt),
+                _Finish(status=ItemStatus.SUCCEEDED, content=verdict.content,
+                        checks=verdict.report.as_dict(), model_used=result.model))
         return
     if reviewable is not None:
         content, report = reviewable
@@ -668,3 +704,94 @@ def _item_transient_failure(item: JobItem, exc: TransientLLMError) -> None:
     JobItem.objects.filter(pk=item.pk).update(error=exc.reason[:2000])
     _item_release(item)
     raise ItemRetryLater(_backoff_s(item.attempts, exc.retry_after_s), exc.reason)
+
+
+# --- Economy: the Batch API --------------------------------------------------
+
+
+def _batch_submit(job: Job, route: ModelSpec, item_ids: list[int]) -> set[int]:
+    """Send items through the route's Batch API; returns the ids that went."""
+    with transaction.atomic():
+        JobItem.objects.filter(pk__in=item_ids, status=ItemStatus.PENDING).update(
+            status=ItemStatus.BATCHED)
+        items = list(JobItem.objects.filter(pk__in=item_ids, status=ItemStatus.BATCHED))
+    brand = job.brand_version.snapshot
+    wire_schema = output_schema(job.kind).json_schema(
+        with_bounds=route.structured_output == "json_object_schema")
+    lines = [
+        BatchLine(custom_id=str(item.pk), request=LLMRequest(
+            route=route, kind=job.kind, json_schema=wire_schema,
+            max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS,
+            messages=prompt_build(brand=brand, kind=job.kind, locale=item.locale,
+                                  item=ItemInput(**item.input)).messages))
+        for item in items
+    ]
+    try:
+        batch_id = batch_submit(route, lines, metadata={"job": str(job.pk)})
+    except (TransientLLMError, PermanentLLMError) as exc:
+        # The batch could not be created: the items run online instead.
+        logger.warning("batch submit failed for job %s: %s", job.pk, exc.reason)
+        JobItem.objects.filter(pk__in=[i.pk for i in items], status=ItemStatus.BATCHED).update(
+            status=ItemStatus.PENDING)
+        return set()
+    ProviderBatch.objects.create(job=job, model=route.key, batch_id=batch_id,
+                                 item_ids=[item.pk for item in items])
+    Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now())
+    return {item.pk for item in items}
+
+
+def batches_poll() -> int:
+    """Check every open provider batch; fold the finished ones back. Returns how many folded."""
+    catalog = catalog_get()
+    folded = 0
+    for provider_batch in ProviderBatch.objects.filter(status=ProviderBatch.Status.OPEN):
+        route = catalog[provider_batch.model]
+        try:
+            status = batch_poll(route, provider_batch.batch_id)
+        except (TransientLLMError, PermanentLLMError) as exc:
+            logger.warning("batch poll failed for %s: %s", provider_batch.batch_id, exc.reason)
+            continue
+        ProviderBatch.objects.filter(pk=provider_batch.pk).update(provider_status=status.status)
+        if status.status in {"completed", "expired", "cancelled", "failed"}:
+            _batch_fold(provider_batch, route, status)
+            folded += 1
+    return folded
+
+
+def _batch_fold(provider_batch: ProviderBatch, route: ModelSpec, status) -> None:
+    """Bill every answered line at the batch price and close its item; an item without a
+    good answer goes back to the online queue, where the normal pipeline rewrites it."""
+    priced = dataclasses.replace(
+        route, input_usd_per_mtok=route.input_usd_per_mtok * settings.BATCH_DISCOUNT,
+        output_usd_per_mtok=route.output_usd_per_mtok * settings.BATCH_DISCOUNT)
+    outcomes = {outcome.custom_id: outcome for outcome in status.outcomes}
+    retry_online = []
+    for item_id in provider_batch.item_ids:
+        item = _item_claim(item_id, from_status=ItemStatus.BATCHED)
+        if item is None:
+            continue
+        outcome = outcomes.get(str(item_id))
+        rules = check_rules_for(brand=item.job.brand_version.snapshot, kind=item.job.kind,
+                                locale=item.locale, item=ItemInput(**item.input))
+        if outcome is not None and outcome.result is not None:
+            verdict = _assess(outcome.result, output_schema(item.job.kind), rules)
+            if verdict.content is not None and verdict.report.passed:
+                _record(item, priced, _Attempt(**verdict.attempt),
+                        _Finish(status=ItemStatus.SUCCEEDED, content=verdict.content,
+                                checks=verdict.report.as_dict(), model_used=route.key))
+                continue
+            _attempt_record(item, priced, **verdict.attempt)
+        elif outcome is not None and outcome.error is not None:
+            _attempt_record(item, priced, outcome=Outcome.TRANSIENT_ERROR,
+                            usage=outcome.error.usage, error=f"batch: {outcome.error.reason}")
+        _item_release(item)
+        retry_online.append(item)
+    ProviderBatch.objects.filter(pk=provider_batch.pk).update(
+        status=ProviderBatch.Status.DONE, finished_at=timezone.now())
+    if retry_online:
+        from apps.jobs.tasks import item_generate_task, queue_for_model
+
+        for item in retry_online:
+            transaction.on_commit(lambda item=item: item_generate_task.apply_async(
+                args=[item.pk], queue=queue_for_model(item.model)))

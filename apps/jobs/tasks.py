@@ -9,7 +9,7 @@ across redeliveries. Everything else fails the item at once.
 
 from celery import shared_task
 
-from apps.jobs.services import ItemRetryLater, item_generate, job_dispatch
+from apps.jobs.services import ItemRetryLater, batches_poll, item_generate, job_dispatch
 
 
 def queue_for_model(model: str) -> str:
@@ -28,3 +28,9 @@ def item_generate_task(self, item_id: int) -> None:
         item_generate(item_id=item_id)
     except ItemRetryLater as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def batches_poll_task() -> int:
+    # Periodic (celery beat). Polling is idempotent: a lost or doubled run is harmless.
+    return batches_poll()
