@@ -131,19 +131,18 @@ class BrandTemplateAdmin(admin.ModelAdmin):
     def duplicate(self, request, queryset):
         for brand in queryset:
             brand_duplicate(brand=brand)
-        count = queryset.count()
-        self.message_user(request, ngettext("%(count)d template duplicated.",
-                                            "%(count)d templates duplicated.", count)
-                          % {"count": count}, messages.SUCCESS)
+        self._report(request, queryset.count(), ngettext(
+            "%(count)d template duplicated.", "%(count)d templates duplicated.", queryset.count()))
 
     @admin.action(description=_("Archive the selected templates"))
     def archive(self, request, queryset):
         for brand in queryset:
             brand_archive(brand=brand)
-        count = queryset.count()
-        self.message_user(request, ngettext("%(count)d template archived.",
-                                            "%(count)d templates archived.", count)
-                          % {"count": count}, messages.SUCCESS)
+        self._report(request, queryset.count(), ngettext(
+            "%(count)d template archived.", "%(count)d templates archived.", queryset.count()))
+
+    def _report(self, request, count: int, message: str) -> None:
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_urls(self):
         own = [
@@ -168,12 +167,7 @@ class BrandTemplateAdmin(admin.ModelAdmin):
         kind, product = "product_description", SAMPLE_PRODUCT
         if form.is_valid():
             kind, product = form.cleaned_data["kind"], form.cleaned_data["product"]
-        item = ItemInput(
-            sku=str(product.get("sku", "SAMPLE-1")), name=str(product["name"]),
-            brief=str(product.get("brief", "")), attributes=product.get("attributes") or {},
-            price=None if product.get("price") is None else str(product["price"]),
-            currency=product.get("currency"), keywords=list(product.get("keywords") or []),
-        )
+        item = ItemInput.from_product(product)
         prompts = [
             (tag, prompt_build(brand=version.snapshot, kind=kind, locale=tag, item=item).messages)
             for tag in locale_tags()

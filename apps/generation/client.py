@@ -138,29 +138,11 @@ def _usage_of(response) -> LLMUsage:
 
 def complete(request: LLMRequest) -> LLMResult:
     route = request.route
-    params = {
-        "model": route.provider_model,
-        "messages": request.messages,
-        "max_tokens": request.max_output_tokens,
-        "temperature": request.temperature,
-    }
-    response_format = _response_format(request)
-    if response_format is not None:
-        params["response_format"] = response_format
     started = time.monotonic()
     try:
-        response = _client_for(route).chat.completions.create(**params)
-    except openai.APITimeoutError as exc:
-        raise TransientLLMError("timeout", latency_ms=_since(started)) from exc
-    except openai.APIConnectionError as exc:
-        raise TransientLLMError("connection error", latency_ms=_since(started)) from exc
-    except openai.APIStatusError as exc:
-        status = exc.status_code
-        reason = f"HTTP {status}: {_error_message(exc)}"
-        if status in (408, 409, 429) or status >= 500:
-            raise TransientLLMError(reason, status=status, latency_ms=_since(started),
-                                    retry_after_s=_retry_after_s(exc.response.headers)) from exc
-        raise PermanentLLMError(reason, latency_ms=_since(started)) from exc
+        response = _client_for(route).chat.completions.create(**_request_body(request))
+    except (openai.APIConnectionError, openai.APIStatusError) as exc:
+        raise _api_error(exc, started) from exc
     latency_ms = _since(started)
     usage = _usage_of(response)
 
@@ -273,7 +255,7 @@ def batch_submit(route: ModelSpec, lines: list[BatchLine], *,
         raise ValueError(f"every line of a batch must use the batch's route '{route.key}'")
     content = "".join(
         json.dumps({"custom_id": line.custom_id, "method": "POST", "url": BATCH_ENDPOINT,
-                    "body": _batch_body(line.request)}, ensure_ascii=False) + "\n"
+                    "body": _request_body(line.request)}, ensure_ascii=False) + "\n"
         for line in lines
     ).encode()
     client = _client_for(route)
@@ -288,7 +270,7 @@ def batch_submit(route: ModelSpec, lines: list[BatchLine], *,
             metadata=metadata if metadata is not None else openai.omit,
         )
     except (openai.APIConnectionError, openai.APIStatusError) as exc:
-        raise _batch_api_error(exc, started) from exc
+        raise _api_error(exc, started) from exc
     return batch.id
 
 
@@ -303,7 +285,7 @@ def batch_poll(route: ModelSpec, batch_id: str) -> BatchStatus:
             contents = [client.files.content(file_id).content
                         for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
     except (openai.APIConnectionError, openai.APIStatusError) as exc:
-        raise _batch_api_error(exc, started) from exc
+        raise _api_error(exc, started) from exc
     outcomes = [_batch_outcome(route, record)
                 for content in contents for record in _jsonl_records(content)]
     errors = tuple(
@@ -313,8 +295,8 @@ def batch_poll(route: ModelSpec, batch_id: str) -> BatchStatus:
     return BatchStatus(batch_id=batch.id, status=batch.status, outcomes=outcomes, errors=errors)
 
 
-def _batch_body(request: LLMRequest) -> dict:
-    # The parameters complete() sends, so a batch answer is what a live call would give.
+def _request_body(request: LLMRequest) -> dict:
+    # One body for live calls and batch lines, so a batch answer is what a live call gives.
     body = {
         "model": request.route.provider_model,
         "messages": request.messages,
@@ -327,9 +309,9 @@ def _batch_body(request: LLMRequest) -> dict:
     return body
 
 
-def _batch_api_error(exc: openai.APIConnectionError | openai.APIStatusError,
-                     started: float) -> LLMError:
-    # complete()'s mapping: what may work when tried again later is transient.
+def _api_error(exc: openai.APIConnectionError | openai.APIStatusError,
+               started: float) -> LLMError:
+    # What may work when tried again later is transient; the rest never will.
     if isinstance(exc, openai.APITimeoutError):
         return TransientLLMError("timeout", latency_ms=_since(started))
     if isinstance(exc, openai.APIConnectionError):

@@ -40,6 +40,17 @@ class ItemInput:
     keywords: list[str] = field(default_factory=list)
     image_urls: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_product(cls, product: dict) -> "ItemInput":
+        """A product typed in by a person (the admin's sample), leniently read."""
+        return cls(
+            sku=str(product.get("sku", "SAMPLE-1")), name=str(product["name"]),
+            brief=str(product.get("brief", "")), attributes=product.get("attributes") or {},
+            price=None if product.get("price") is None else str(product["price"]),
+            currency=product.get("currency"), keywords=list(product.get("keywords") or []),
+            image_urls=list(product.get("image_urls") or []),
+        )
+
     def data_block(self, locale: ContentLocale) -> dict:
         """The product as the model sees it: every figure formatted for the locale."""
         data = {"sku": self.sku, "name": self.name}

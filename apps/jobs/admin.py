@@ -85,11 +85,7 @@ class JobAdmin(ReadOnlyAdmin):
             raise Http404
         try:
             product = json.loads(request.POST.get("product", "{}"))
-            item = ItemInput(
-                sku=str(product.get("sku", "SAMPLE-1")), name=str(product["name"]),
-                brief=str(product.get("brief", "")), attributes=product.get("attributes") or {},
-                price=None if product.get("price") is None else str(product["price"]),
-                currency=product.get("currency"), keywords=list(product.get("keywords") or []))
+            item = ItemInput.from_product(product)
             job = job_submit(workspace=brand.workspace, submission=JobSubmission(
                 kind=request.POST.get("kind", "product_description"), brand=brand.slug,
                 locales=locale_tags(), model="auto", items=[item]))
