@@ -42,10 +42,14 @@ class Job(models.Model):
                                 default=Priority.STANDARD)
     status = models.CharField(_("status"), max_length=32, choices=Status.choices,
                               default=Status.QUEUED)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
+    webhook_url = models.URLField(_("webhook URL"), max_length=2000, blank=True)
     items_total = models.PositiveIntegerField(_("items"))
     items_succeeded = models.PositiveIntegerField(_("succeeded"), default=0)
     items_failed = models.PositiveIntegerField(_("failed"), default=0)
     items_needs_review = models.PositiveIntegerField(_("needs review"), default=0)
+    items_cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
     estimated_cost_usd = models.DecimalField(_("estimated cost (USD)"), **MONEY)
     actual_cost_usd = models.DecimalField(_("actual cost (USD)"), **MONEY)
     provider_cost_usd = models.DecimalField(_("provider-reported cost (USD)"), max_digits=14,
@@ -62,13 +66,20 @@ class Job(models.Model):
         verbose_name_plural = _("jobs")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["workspace", "-created_at"], name="job_workspace_recent")]
+        constraints = [
+            # A repeated Idempotency-Key finds its job; the key is per workspace.
+            models.UniqueConstraint(fields=["workspace", "idempotency_key"],
+                                    condition=~models.Q(idempotency_key=""),
+                                    name="job_idempotency_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return str(self.id)
 
     @property
     def items_pending(self) -> int:
-        return self.items_total - self.items_succeeded - self.items_failed - self.items_needs_review
+        return (self.items_total - self.items_succeeded - self.items_failed
+                - self.items_needs_review - self.items_cancelled)
 
 
 class JobItem(models.Model):
@@ -82,8 +93,9 @@ class JobItem(models.Model):
         FAILED = "failed", _("Failed")
         PAUSED = "paused", _("Paused (budget reached)")
         BATCHED = "batched", _("In a provider batch")
+        CANCELLED = "cancelled", _("Cancelled")
 
-    FINAL_STATUSES = (Status.SUCCEEDED, Status.NEEDS_REVIEW, Status.FAILED)
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.NEEDS_REVIEW, Status.FAILED, Status.CANCELLED)
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items",
                             verbose_name=_("job"))
