@@ -68,15 +68,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.accounts",
     "apps.brands",
     "apps.generation",
     "apps.jobs",
     "apps.localization",
+    "contentgen",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "contentgen.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,7 +190,44 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "contentgen.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # `?format=csv` is ours (the items export), not DRF's renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+    # Per API key, counted in Redis so every web process shares the count.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.accounts.throttling.ApiKeyRateThrottle",
+                                 "apps.accounts.throttling.ApiKeySubmitThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env_str("API_THROTTLE_RATE", "1200/min"),
+        "api_key_submit": env_str("API_SUBMIT_THROTTLE_RATE", "60/min"),
+    },
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ContentGen API",
+    "DESCRIPTION": (
+        "Product descriptions and marketing copy in your brand's voice, in es, ru and en. "
+        "Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`: a stable "
+        "code, a message in the Accept-Language of the request, and the fields at fault."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Django's cache (throttle counters) lives in Redis beside the broker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cg",
+        "TIMEOUT": 300,
+    }
+}
+# Request size limits: a bigger body is a 413 before anything is parsed.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+ITEM_MAX_ATTRIBUTES = env_int("ITEM_MAX_ATTRIBUTES", 50)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = 500
 JOB_MAX_ITEMS = env_int("JOB_MAX_ITEMS", 10_000)
@@ -286,6 +328,19 @@ CELERY_BEAT_SCHEDULE = {
     "poll-provider-batches": {"task": "apps.jobs.tasks.batches_poll_task",
                               "schedule": BATCH_POLL_INTERVAL_S},
 }
+
+# --- Webhooks ----------------------------------------------------------------
+
+# Webhook URLs that resolve to loopback, private, link-local or reserved addresses
+# are refused (SSRF); local development and the tests turn this on for 127.0.0.1.
+# Cloud metadata addresses stay refused either way.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_CONNECT_TIMEOUT_S = env_float("WEBHOOK_CONNECT_TIMEOUT_S", 5.0)
+WEBHOOK_READ_TIMEOUT_S = env_float("WEBHOOK_READ_TIMEOUT_S", 10.0)
+# Attempts per event, the first included; the wait after attempt n is
+# WEBHOOK_RETRY_BASE_S x 2^(n-1), capped at an hour (10 s ... 160 s by default).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_BASE_S = env_float("WEBHOOK_RETRY_BASE_S", 10.0)
 
 # --- Logging -----------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.apis import WebhookSecretRotateApi
 from contentgen.views import api_not_found, healthz
 
 urlpatterns = [
@@ -8,6 +10,9 @@ urlpatterns = [
     # The admin's language selector posts here; the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/v1/webhook-secret/", WebhookSecretRotateApi.as_view(), name="webhook-secret"),
     path("api/v1/", include("apps.brands.urls")),
     path("api/v1/", include("apps.jobs.urls")),
     # Anything else under /api/ answers in the API's JSON error shape, not HTML.

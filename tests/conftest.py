@@ -53,9 +53,10 @@ def fresh_catalog():
 
 @pytest.fixture(autouse=True)
 def fresh_traffic(redis_server):
-    """Rate-limit bookings and circuit states live in Redis; each test starts clean."""
+    """Rate-limit bookings, circuit states and API throttle counts live in Redis; each
+    test starts clean."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("cg:rl:*", "cg:cb:*"):
+    for pattern in ("cg:rl:*", "cg:cb:*", "cg:*throttle*"):
         for key in client.scan_iter(pattern):
             client.delete(key)
     yield

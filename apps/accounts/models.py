@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 def default_max_regenerations() -> int:
     return settings.GENERATION_MAX_REGENERATIONS
+
+
+def default_webhook_secret() -> str:
+    return secrets.token_hex(32)
 
 
 class Workspace(models.Model):
@@ -19,6 +25,9 @@ class Workspace(models.Model):
     monthly_budget_usd = models.DecimalField(
         _("monthly budget (USD)"), max_digits=12, decimal_places=2, null=True, blank=True,
         help_text=_("Jobs that would pass it are refused; running jobs pause when it is reached."))
+    # Signs the workspace's webhooks (apps.jobs.webhooks); never shown in forms or logs.
+    webhook_secret = models.CharField(_("webhook signing secret"), max_length=64,
+                                      default=default_webhook_secret, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -60,3 +60,13 @@ def workspace_spend_add(*, workspace_id: int, cost_usd: Decimal) -> None:
             f"ON CONFLICT (workspace_id, month) DO UPDATE "
             f"SET cost_usd = {table}.cost_usd + excluded.cost_usd",
             [workspace_id, month_of(timezone.now()), cost_usd])
+
+
+def workspace_webhook_secret_rotate(*, workspace: Workspace) -> str:
+    """A new webhook signing secret, returned once; deliveries sign with it from now on."""
+    from apps.accounts.models import default_webhook_secret
+
+    secret = default_webhook_secret()
+    Workspace.objects.filter(pk=workspace.pk).update(webhook_secret=secret)
+    workspace.webhook_secret = secret
+    return secret

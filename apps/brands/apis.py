@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -7,15 +8,22 @@ from apps.brands.serializers import BrandSerializer
 from apps.brands.services import brand_create, brand_update
 from contentgen.api import StandardPagination
 from contentgen.errors import NotFound
+from contentgen.schema import ERRORS, error, paginated
 
 
 class BrandListCreateApi(APIView):
+    @extend_schema(operation_id="brands_list", responses={
+        200: paginated("PaginatedBrands", BrandSerializer(many=True)), 401: ERRORS[401]})
     def get(self, request):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(
             brand_list_for_workspace(workspace=request.user.workspace), request, view=self)
         return paginator.get_paginated_response(BrandSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="brands_create", request=BrandSerializer, responses={
+        201: BrandSerializer, 400: ERRORS[400], 401: ERRORS[401],
+        409: error("A brand with this slug exists.", "brand_slug_taken",
+                   "A brand with this slug already exists.")})
     def post(self, request):
         serializer = BrandSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -30,9 +38,13 @@ class BrandDetailApi(APIView):
             raise NotFound()
         return brand
 
+    @extend_schema(operation_id="brands_retrieve",
+                   responses={200: BrandSerializer, 401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, slug):
         return Response(BrandSerializer(self._brand(request, slug)).data)
 
+    @extend_schema(operation_id="brands_partial_update", request=BrandSerializer, responses={
+        200: BrandSerializer, 400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]})
     def patch(self, request, slug):
         brand = self._brand(request, slug)
         serializer = BrandSerializer(brand, data=request.data, partial=True)

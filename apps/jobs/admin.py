@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import BrandTemplate
 from apps.generation.prompts import ItemInput
-from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.jobs.models import GenerationAttempt, Job, JobItem, WebhookDelivery
 from apps.jobs.services import JobSubmission, job_submit
 from apps.localization.locales import locale_tags
 from contentgen.errors import ServiceError
@@ -130,3 +130,23 @@ class JobItemAdmin(ReadOnlyAdmin):
     @admin.display(description=_("input"))
     def input_view(self, item):
         return _pretty_json(item.input)
+
+
+class WebhookDeliveryInline(admin.TabularInline):
+    """The job's webhook log: one row per delivery attempt, newest first."""
+
+    model = WebhookDelivery
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "event", "attempt", "status", "response_status", "duration_ms",
+              "error", "next_attempt_at", "url")
+    readonly_fields = fields
+    ordering = ("-created_at", "-pk")
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# Defined after JobAdmin, so added to its inlines here.
+JobAdmin.inlines = [*JobAdmin.inlines, WebhookDeliveryInline]

@@ -1,8 +1,24 @@
-from rest_framework import status
+from django.utils.translation import gettext as _
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.jobs.selectors import item_list_for_job, job_get_for_workspace, job_list_for_workspace
+from apps.generation.catalog import catalog_get
+from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
+from apps.jobs.filters import JobItemFilter
+from apps.jobs.models import JobItem
+from apps.jobs.selectors import (
+    item_list_for_job,
+    job_get_for_workspace,
+    job_list_for_workspace,
+    usage_for_workspace,
+)
 from apps.jobs.serializers import (
     JobCreateSerializer,
     JobItemSerializer,
@@ -10,9 +26,23 @@ from apps.jobs.serializers import (
     JobSubmittedSerializer,
     estimate_representation,
 )
-from apps.jobs.services import job_estimate, job_resume, job_submit
+from apps.jobs.services import (
+    job_cancel,
+    job_estimate,
+    job_resume,
+    job_retry,
+    job_submit,
+    job_submit_idempotent,
+    submission_hash,
+)
 from contentgen.api import StandardPagination
-from contentgen.errors import NotFound
+from contentgen.errors import InvalidInput, NotFound
+from contentgen.money import money
+from contentgen.schema import ERRORS, error, paginated
+
+
+CSV_ITEM_FIELDS = ("sku", "locale", "status", "model", "model_used", "content", "checks",
+                   "input_tokens", "output_tokens", "cost_usd", "error")
 
 
 def _job_or_404(request, job_id):
@@ -22,38 +52,139 @@ def _job_or_404(request, job_id):
     return job
 
 
+BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budget` has the figures.",
+                     "budget_exceeded", "This would pass the workspace's monthly budget.")
+
+
+JOB_FORM_FIELDS = ("kind", "brand", "model", "fallback", "priority", "fresh", "webhook_url")
+
+
+def _csv_error_fields(errors) -> dict[str, list[str]]:
+    """`file.<row>.<column>` (or `file.<row>` for a whole row) -> every message there."""
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        path = f"file.{error.row}.{error.column}" if error.column else f"file.{error.row}"
+        fields.setdefault(path, []).append(error.message)
+    return fields
+
+
+def job_request_data(request) -> dict:
+    """The job body: JSON as it is, or a multipart form whose `file` is a CSV of items."""
+    if not request.content_type.startswith("multipart/form-data"):
+        return request.data
+    upload = request.FILES.get("file")
+    if upload is None:
+        message = _("Attach the items as a CSV file in the field “file”.")
+        raise InvalidInput(message, fields={"file": [message]})
+    try:
+        items = items_from_csv(upload.read(), max_rows=settings.JOB_MAX_ITEMS,
+                               max_bytes=settings.API_MAX_BODY_BYTES)
+    except CsvInvalid as exc:
+        raise InvalidInput(
+            _("The CSV file has %(count)s errors; nothing was imported.") % {
+                "count": len(exc.errors)},
+            code="invalid_csv",
+            fields=_csv_error_fields(exc.errors),
+            extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
+                            for e in exc.errors]}) from exc
+    data = {name: request.data[name] for name in JOB_FORM_FIELDS if name in request.data}
+    data["locales"] = [tag.strip() for tag in request.data.get("locales", "").split(",")
+                       if tag.strip()]
+    data["items"] = items
+    return data
+
+
 class JobListCreateApi(APIView):
+    throttle_submissions = True
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(operation_id="jobs_list", responses={
+        200: paginated("PaginatedJobs", JobSerializer(many=True)), 401: ERRORS[401]})
     def get(self, request):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(
             job_list_for_workspace(workspace=request.user.workspace), request, view=self)
         return paginator.get_paginated_response(JobSerializer(page, many=True).data)
 
+    @extend_schema(
+        operation_id="jobs_create", request=JobCreateSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                                     description="A repeat with the same body returns the "
+                                                 "original job (200); another body is a 409.")],
+        responses={202: JobSubmittedSerializer, 200: JobSubmittedSerializer, 400: ERRORS[400],
+                   401: ERRORS[401], 402: BUDGET_ERROR, 413: ERRORS[413], 429: ERRORS[429],
+                   409: error("The Idempotency-Key was used with another body.",
+                              "idempotency_key_reused")})
     def post(self, request):
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=job_request_data(request))
         serializer.is_valid(raise_exception=True)
-        job = job_submit(workspace=request.user.workspace, submission=serializer.to_submission())
-        return Response(JobSubmittedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            job = job_submit(workspace=request.user.workspace,
+                             submission=serializer.to_submission())
+            return Response(JobSubmittedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        if len(key) > 200 or not key.isprintable():
+            message = _("An Idempotency-Key is at most 200 printable characters.")
+            raise InvalidInput(message, fields={"Idempotency-Key": [message]})
+        submitted = job_submit_idempotent(
+            workspace=request.user.workspace, submission=serializer.to_submission(),
+            idempotency_key=key, request_hash=submission_hash(serializer.validated_data))
+        response = Response(JobSubmittedSerializer(submitted.job).data,
+                            status=status.HTTP_200_OK if submitted.replayed
+                            else status.HTTP_202_ACCEPTED)
+        if submitted.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class JobDetailApi(APIView):
+    @extend_schema(operation_id="jobs_retrieve",
+                   responses={200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, job_id):
         return Response(JobSerializer(_job_or_404(request, job_id)).data)
 
 
 class JobItemListApi(APIView):
+    @extend_schema(operation_id="jobs_items_list", parameters=[
+        OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
+        OpenApiParameter("locale", str), OpenApiParameter("sku", str),
+        OpenApiParameter("format", str, enum=["json", "csv"],
+                         description="csv: one row per sku × locale, streamed")],
+        responses={(200, "application/json"): paginated("PaginatedItems",
+                                                        JobItemSerializer(many=True)),
+                   (200, "text/csv"): OpenApiTypes.STR,
+                   400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, job_id):
         job = _job_or_404(request, job_id)
+        filters = JobItemFilter(request.GET, queryset=item_list_for_job(job=job))
+        if not filters.is_valid():
+            raise InvalidInput(fields={field: [str(m) for m in messages]
+                                       for field, messages in filters.errors.items()})
+        if request.GET.get("format") == "csv":
+            # Streamed row by row from a server-side cursor: 30,000 items never sit in memory.
+            rows = items_csv_rows(job.kind, (
+                {**item, "cost_usd": money(item["cost_usd"]),
+                 "model": item["model_used"] or item["model"]}
+                for item in filters.qs.values(*CSV_ITEM_FIELDS).iterator(chunk_size=1000)))
+            response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-items.csv"'
+            return response
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(item_list_for_job(job=job), request, view=self)
+        page = paginator.paginate_queryset(filters.qs, request, view=self)
         return paginator.get_paginated_response(JobItemSerializer(page, many=True).data)
 
 
 class EstimateApi(APIView):
     """The cost of a job body per model and per policy, without running anything."""
 
+    throttle_submissions = True
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(operation_id="estimate_create", request=JobCreateSerializer,
+                   responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401],
+                              429: ERRORS[429]})
     def post(self, request):
-        serializer = JobCreateSerializer(data=request.data)
+        serializer = JobCreateSerializer(data=job_request_data(request))
         serializer.is_valid(raise_exception=True)
         estimate = job_estimate(workspace=request.user.workspace,
                                 submission=serializer.to_submission())
@@ -61,8 +192,88 @@ class EstimateApi(APIView):
 
 
 class JobResumeApi(APIView):
+    @extend_schema(operation_id="jobs_resume", request=None, responses={
+        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
+        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
         job_resume(job=job)
         job.refresh_from_db()
         return Response(JobSerializer(job).data)
+
+
+class JobCancelApi(APIView):
+    @extend_schema(operation_id="jobs_cancel", request=None, responses={
+        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
+        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
+    def post(self, request, job_id):
+        job = job_cancel(job=_job_or_404(request, job_id))
+        return Response(JobSerializer(job).data)
+
+
+class JobRetryApi(APIView):
+    @extend_schema(operation_id="jobs_retry", request=None, responses={
+        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
+        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
+    def post(self, request, job_id):
+        job = _job_or_404(request, job_id)
+        job_retry(job=job)
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data)
+
+
+class ModelListApi(APIView):
+    """The model catalog with today's prices (what the router and the estimates use)."""
+
+    @extend_schema(operation_id="models_list",
+                   responses={200: OpenApiTypes.OBJECT, 401: ERRORS[401]})
+    def get(self, request):
+        return Response({"results": [
+            {"model": spec.key, "name": spec.display_name, "provider_model": spec.provider_model,
+             "context_tokens": spec.context_tokens,
+             "input_usd_per_mtok": str(spec.input_usd_per_mtok),
+             "output_usd_per_mtok": str(spec.output_usd_per_mtok),
+             "supports_images": spec.supports_images, "batch_api": spec.batch_api}
+            for spec in catalog_get().values()]})
+
+
+class UsageQuerySerializer(serializers.Serializer):
+    # `from` is a keyword in Python, so the fields are renamed on the way in.
+    start = serializers.DateField(required=False, source="from")
+    end = serializers.DateField(required=False, source="to")
+
+
+class UsageApi(APIView):
+    """Tokens and cost per model, per brand and per day, for the caller's workspace."""
+
+    @extend_schema(operation_id="usage_retrieve", parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401]})
+    def get(self, request):
+        serializer = UsageQuerySerializer(data={
+            key: value for key, value in (("start", request.GET.get("from")),
+                                          ("end", request.GET.get("to"))) if value})
+        if not serializer.is_valid():
+            renamed = {"start": "from", "end": "to"}
+            raise InvalidInput(fields={renamed[k]: [str(m) for m in v]
+                                       for k, v in serializer.errors.items()})
+        today = timezone.now().date()
+        start = serializer.validated_data.get("from", today.replace(day=1))
+        end = serializer.validated_data.get("to", today)
+        if start > end:
+            message = _("“from” must not be after “to”.")
+            raise InvalidInput(message, fields={"from": [message]})
+        if (end - start).days > 366:
+            message = _("Ask for at most 366 days at a time.")
+            raise InvalidInput(message, fields={"to": [message]})
+        usage = usage_for_workspace(workspace=request.user.workspace, start=start, end=end)
+
+        def rows(entries, key):
+            return [{key: str(e[key]), "calls": e["calls"], "input_tokens": e["input_tokens"],
+                     "output_tokens": e["output_tokens"], "cost_usd": money(e["cost_usd"])}
+                    for e in entries]
+
+        return Response({"from": start.isoformat(), "to": end.isoformat(),
+                         "by_model": rows(usage["by_model"], "model"),
+                         "by_brand": rows(usage["by_brand"], "brand"),
+                         "by_day": rows(usage["by_day"], "day")})

@@ -223,3 +223,43 @@ class ProviderBatch(models.Model):
 
     def __str__(self) -> str:
         return self.batch_id
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one webhook event: a retry is a new row (as Saleor's
+    delivery attempts), so the log shows every request that was made and its answer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="webhook_deliveries",
+                            verbose_name=_("job"))
+    # The same on every attempt of one event: receivers deduplicate on it
+    # (the ContentGen-Delivery header).
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, editable=False, db_index=True)
+    event = models.CharField(_("event"), max_length=64)
+    url = models.URLField(_("URL"), max_length=2000)
+    # The exact body sent, as text: every attempt sends (and signs) the same bytes,
+    # which a JSONField would not keep (jsonb reorders keys).
+    payload = models.TextField(_("payload (JSON)"))
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True,
+                                     help_text=_("The first 2,000 characters."))
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["job", "-created_at"], name="webhook_delivery_job_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.attempt} {self.status}"

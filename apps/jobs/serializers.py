@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,6 +40,17 @@ class ItemInputSerializer(serializers.Serializer):
     image_urls = serializers.ListField(child=serializers.URLField(max_length=2000), required=False,
                                        default=list, max_length=10)
 
+    def validate_attributes(self, value):
+        if len(value) > settings.ITEM_MAX_ATTRIBUTES:
+            raise serializers.ValidationError(_("At most %(limit)s attributes per item.") % {
+                "limit": settings.ITEM_MAX_ATTRIBUTES})
+        for key, item in value.items():
+            if len(str(key)) > 100 or len(json.dumps(item, ensure_ascii=False)) > 1000:
+                raise serializers.ValidationError(
+                    _("The attribute “%(key)s” is too long: names take up to 100 characters "
+                      "and values up to 1,000.") % {"key": str(key)[:100]})
+        return value
+
     def validate(self, attrs):
         if attrs.get("price") is not None and not attrs.get("currency"):
             raise serializers.ValidationError({"currency": _("A price needs its currency.")})
@@ -64,11 +76,18 @@ class JobCreateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Job.Priority.choices, required=False,
                                        default=Job.Priority.STANDARD)
     fresh = serializers.BooleanField(required=False, default=False)
+    webhook_url = serializers.URLField(required=False, allow_blank=True, default="",
+                                       max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices come from settings, read per request rather than at import time.
         self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
+
+    def validate_webhook_url(self, value):
+        from apps.jobs.webhooks import webhook_url_validate
+
+        return webhook_url_validate(value) if value else ""
 
     def validate_locales(self, value):
         tags, errors = [], {}
@@ -104,6 +123,7 @@ class JobCreateSerializer(serializers.Serializer):
             kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
             items=[item_serializer.to_item(item) for item in data["items"]],
             fallback=data["fallback"], priority=data["priority"], fresh=data["fresh"],
+            webhook_url=data["webhook_url"],
         )
 
 
@@ -120,14 +140,15 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "status", "status_label", "kind", "kind_label", "brand", "brand_version",
-                  "locales", "model", "fallback", "priority",
+                  "locales", "model", "fallback", "priority", "webhook_url",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]
 
     def get_progress(self, job: Job) -> dict:
         return {"total": job.items_total, "succeeded": job.items_succeeded,
                 "needs_review": job.items_needs_review, "failed": job.items_failed,
-                "pending": job.items_pending, "cached": job.items_cached}
+                "cancelled": job.items_cancelled, "pending": job.items_pending,
+                "cached": job.items_cached}
 
     def get_cost(self, job: Job) -> dict:
         return {"estimated_usd": money(job.estimated_cost_usd),

@@ -13,7 +13,7 @@ from functools import partial
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,7 +52,7 @@ from apps.generation.traffic import breaker, breaker_policy, limiter, route_limi
 from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem, ProviderBatch
 from apps.localization.locales import locale_get
 from contentgen.money import money
-from contentgen.errors import BudgetExceeded, InvalidInput
+from contentgen.errors import BudgetExceeded, Conflict, InvalidInput
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ class JobSubmission:
     fallback: bool = True
     priority: str = Job.Priority.STANDARD
     fresh: bool = False  # True: never serve a cached output
+    webhook_url: str = ""
 
 
 class ItemRetryLater(Exception):
@@ -223,7 +224,40 @@ def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstim
         policies=policies, budget=_budget_figures(workspace, cost))
 
 
-def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
+@dataclass(frozen=True)
+class Submitted:
+    job: Job
+    replayed: bool  # True: an earlier request with the same Idempotency-Key made this job
+
+
+def submission_hash(data) -> str:
+    """A stable digest of a job request, to tell a true repeat from a different body."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
+
+
+def job_submit_idempotent(*, workspace: Workspace, submission: JobSubmission,
+                          idempotency_key: str, request_hash: str) -> Submitted:
+    """Submit once per key: a repeat with the same body gets the original job back, a
+    different body under the same key is a 409. Keys are per workspace."""
+    existing = Job.objects.filter(workspace=workspace, idempotency_key=idempotency_key).first()
+    if existing is None:
+        try:
+            return Submitted(job_submit(workspace=workspace, submission=submission,
+                                        idempotency_key=idempotency_key,
+                                        request_hash=request_hash), replayed=False)
+        except IntegrityError:
+            # Two requests with one key raced; the other one made the job.
+            existing = Job.objects.get(workspace=workspace, idempotency_key=idempotency_key)
+    if existing.request_hash != request_hash:
+        message = _("This Idempotency-Key was already used with a different request body.")
+        raise Conflict(message, code="idempotency_key_reused",
+                       fields={"Idempotency-Key": [message]})
+    return Submitted(existing, replayed=True)
+
+
+def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_key: str = "",
+               request_hash: str = "") -> Job:
     version = _brand_version_for(workspace, submission.brand)
     planned = _plan_items(submission=submission, brand=version.snapshot, catalog=catalog_get())
     cached = _cached_outputs(workspace, version, submission, planned)
@@ -246,6 +280,8 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
             workspace=workspace, brand_version=version, kind=submission.kind,
             locales=submission.locales, model_policy=submission.model,
             fallback=submission.fallback, priority=submission.priority,
+            idempotency_key=idempotency_key, request_hash=request_hash,
+            webhook_url=submission.webhook_url,
             items_total=len(planned), items_succeeded=len(hits), items_cached=len(hits),
             estimated_cost_usd=estimate,
         )
@@ -260,7 +296,9 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission) -> Job:
                 item.content, item.checks, item.model_used = entry.content, entry.checks, entry.model
             items.append(item)
         JobItem.objects.bulk_create(items, batch_size=1000)
-        if not _job_finish_if_done(job.pk):
+        if _job_finish_if_done(job.pk):
+            _on_job_finished(job.pk)
+        else:
             job_id = job.pk
             transaction.on_commit(lambda: _enqueue_dispatch(job_id))
     job.refresh_from_db()
@@ -408,8 +446,9 @@ def _record(item: JobItem, route: ModelSpec | None, attempt: _Attempt | None,
             JobItem.objects.filter(pk=item.pk).update(**item_update)
         if job_update:
             Job.objects.filter(pk=item.job_id).update(**job_update)
+        if closed and _job_finish_if_done(item.job_id):
+            _on_job_finished(item.job_id)
         if closed:
-            _job_finish_if_done(item.job_id)
             if finish.status == ItemStatus.SUCCEEDED:
                 _cache_store(item, content=finish.content, checks=finish.checks,
                              model_used=finish.model_used)
@@ -435,7 +474,8 @@ def _cache_store(item: JobItem, *, content: dict, checks: dict | None, model_use
 
 
 def _job_finish_if_done(job_id) -> bool:
-    done = F("items_succeeded") + F("items_failed") + F("items_needs_review")
+    done = (F("items_succeeded") + F("items_failed") + F("items_needs_review")
+            + F("items_cancelled"))
     return bool(
         Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
                            items_total=done)
@@ -694,6 +734,58 @@ def job_resume(*, job: Job) -> int:
             job_id = job.pk
             transaction.on_commit(lambda: _enqueue_dispatch(job_id))
     return resumed
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Stop a job: items not yet started are cancelled (never billed); items already
+    running finish and are billed as usual."""
+    if job.status not in (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.PAUSED):
+        message = _("The job has already finished (%(status)s); there is nothing to cancel.") % {
+            "status": job.get_status_display()}
+        raise Conflict(message, code="job_finished")
+    now = timezone.now()
+    with transaction.atomic():
+        cancelled = JobItem.objects.filter(
+            job=job, status__in=[ItemStatus.PENDING, ItemStatus.PAUSED, ItemStatus.BATCHED]
+        ).update(status=ItemStatus.CANCELLED, finished_at=now, claim_id=None,
+                 lease_expires_at=None)
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.CANCELLED, finished_at=now,
+                                             items_cancelled=F("items_cancelled") + cancelled)
+        _on_job_finished(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def job_retry(*, job: Job) -> int:
+    """Queue the job's failed and needs_review items again, as new attempts (the earlier
+    attempts stay on the bill and in the history). Returns how many."""
+    if job.status == Job.Status.CANCELLED:
+        message = _("A cancelled job cannot be retried; submit a new job instead.")
+        raise Conflict(message, code="job_cancelled")
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        again = JobItem.objects.filter(job=locked,
+                                       status__in=[ItemStatus.FAILED, ItemStatus.NEEDS_REVIEW])
+        failed = again.filter(status=ItemStatus.FAILED).count()
+        review = again.filter(status=ItemStatus.NEEDS_REVIEW).count()
+        if not failed + review:
+            return 0
+        again.update(status=ItemStatus.PENDING, attempts=0, error="", content=None, checks=None,
+                     finished_at=None, claim_id=None, lease_expires_at=None)
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.RUNNING, finished_at=None,
+            items_failed=F("items_failed") - failed,
+            items_needs_review=F("items_needs_review") - review)
+        job_id = job.pk
+        transaction.on_commit(lambda: _enqueue_dispatch(job_id))
+    return failed + review
+
+
+def _on_job_finished(job_id) -> None:
+    """Whatever follows a job's end, once the transaction that ended it commits."""
+    from apps.jobs.webhooks import webhook_on_job_finished
+
+    transaction.on_commit(lambda: webhook_on_job_finished(job_id=job_id))
 
 
 def _item_transient_failure(item: JobItem, exc: TransientLLMError) -> None:

@@ -34,3 +34,19 @@ def item_generate_task(self, item_id: int) -> None:
 def batches_poll_task() -> int:
     # Periodic (celery beat). Polling is idempotent: a lost or doubled run is harmless.
     return batches_poll()
+
+
+# Retry policy (webhooks): one WebhookDelivery row per attempt, so Celery's retry is
+# not used. The service records each attempt's outcome on its row and, for a failure
+# that may pass (a non-2xx answer, a timeout, DNS), creates the next pending row;
+# this task then schedules that row as a new message after the backoff the service
+# computed, up to WEBHOOK_MAX_ATTEMPTS. A refused target fails at once. A repeated
+# message (acks_late) finds its row no longer pending and does nothing.
+@shared_task(acks_late=True, ignore_result=True)
+def webhook_deliver_task(delivery_id: int) -> None:
+    from apps.jobs.webhooks import webhook_deliver
+
+    following = webhook_deliver(delivery_id=delivery_id)
+    if following is not None:
+        webhook_deliver_task.apply_async(args=[following.delivery_id],
+                                         countdown=following.countdown_s)

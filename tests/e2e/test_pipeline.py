@@ -57,7 +57,8 @@ def test_job_of_ten_products_in_three_locales_runs_to_completion(live_stack, wor
     catalog = catalog_get()
     assert job["status"] == "succeeded"
     assert job["progress"] == {"total": 30, "succeeded": 30, "needs_review": 0,
-                               "failed": 0, "pending": 0, "cached": 0}
+                               "failed": 0, "cancelled": 0, "pending": 0,
+                               "cached": 0}
     assert len(items) == 30
     assert {(i["sku"], i["locale"]) for i in items} == {
         (p["sku"], locale) for p in products for locale in TAGS}

@@ -103,7 +103,7 @@ def test_job_detail_shape(api, brand):
 
     assert body["status"] == "queued"
     assert body["progress"] == {"total": 6, "succeeded": 0, "needs_review": 0, "failed": 0,
-                                "pending": 6, "cached": 0}
+                                "cancelled": 0, "pending": 6, "cached": 0}
     assert body["usage"] == {"input_tokens": 0, "output_tokens": 0}
     assert body["cost"]["actual_usd"] == "0.00000000"
     assert body["brand"] == "nordic-home" and body["brand_version"] == 1

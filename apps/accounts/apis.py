@@ -1,0 +1,20 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.services import workspace_webhook_secret_rotate
+from contentgen.schema import ERRORS
+
+
+class WebhookSecretRotateApi(APIView):
+    """Make a new webhook signing secret and show it once (like an API key)."""
+
+    throttle_submissions = True
+
+    @extend_schema(operation_id="webhook_secret_rotate", request=None, responses={
+        200: inline_serializer("WebhookSecret", {"webhook_secret": serializers.CharField()}),
+        401: ERRORS[401]})
+    def post(self, request):
+        secret = workspace_webhook_secret_rotate(workspace=request.user.workspace)
+        return Response({"webhook_secret": secret})

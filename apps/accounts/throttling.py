@@ -1,0 +1,25 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """Every request, counted per API key (DRF answers 429 with Retry-After)."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request, view):
+        api_key = getattr(request, "auth", None)
+        if api_key is None:
+            return None  # unauthenticated requests are refused before they cost anything
+        # The digest, not the row id: ids can be reused, a key's digest never is.
+        return self.cache_format % {"scope": self.scope, "ident": api_key.digest[:32]}
+
+
+class ApiKeySubmitThrottle(ApiKeyRateThrottle):
+    """Job submissions and estimates, the requests that cost work, counted apart."""
+
+    scope = "api_key_submit"
+
+    def allow_request(self, request, view):
+        if request.method != "POST" or not getattr(view, "throttle_submissions", False):
+            return True
+        return super().allow_request(request, view)

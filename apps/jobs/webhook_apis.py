@@ -1,0 +1,30 @@
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from apps.jobs.models import WebhookDelivery
+from apps.jobs.selectors import job_get_for_workspace
+from apps.jobs.webhooks import webhook_delivery_list_for_job
+from contentgen.api import StandardPagination
+from contentgen.errors import NotFound
+
+
+class JobWebhookDeliveryListApi(APIView):
+    """The webhook log of a job: one entry per delivery attempt, newest first."""
+
+    class OutputSerializer(serializers.ModelSerializer):
+        status_label = serializers.CharField(source="get_status_display")
+
+        class Meta:
+            model = WebhookDelivery
+            fields = ["event_id", "attempt", "event", "url", "status", "status_label",
+                      "response_status", "error", "duration_ms", "created_at",
+                      "next_attempt_at"]
+
+    def get(self, request, job_id):
+        job = job_get_for_workspace(workspace=request.user.workspace, job_id=job_id)
+        if job is None:
+            raise NotFound()
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(webhook_delivery_list_for_job(job=job), request,
+                                           view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

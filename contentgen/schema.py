@@ -1,0 +1,54 @@
+"""OpenAPI pieces shared by every endpoint: the Bearer scheme and the error shape."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.accounts.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "An API key from `manage.py create_api_key`."}
+
+
+ErrorSerializer = inline_serializer("Error", {
+    "error": inline_serializer("ErrorBody", {
+        "code": serializers.CharField(help_text="Stable, for machines: invalid, not_found, ..."),
+        "message": serializers.CharField(help_text="In the request's Accept-Language."),
+        "fields": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="Dotted paths of the fields at fault, e.g. items.3.image_urls.0."),
+    }),
+})
+
+
+def error(description: str, code: str = "invalid", message: str = "The request has invalid fields.",
+          fields: dict | None = None) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description, examples=[OpenApiExample(
+        code, value={"error": {"code": code, "message": message, "fields": fields or {}}})])
+
+
+ERRORS = {
+    400: error("Invalid input; `fields` names each field at fault.",
+               fields={"locales.0": ["Unsupported locale “de”."]}),
+    401: error("No or an invalid API key.", "not_authenticated",
+               "Authentication credentials were not provided."),
+    404: error("Not found, or not in your workspace.", "not_found", "Not found."),
+    413: error("The body is too large.", "body_too_large",
+               "The request body is 30000000 bytes; the limit is 20971520."),
+    429: error("Too many requests for this API key; see Retry-After.", "throttled",
+               "Request was throttled. Expected available in 12 seconds."),
+}
+
+
+def paginated(name: str, item_serializer) -> serializers.Serializer:
+    """The page envelope of the list endpoints (count, next, previous, results)."""
+    return inline_serializer(name, {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item_serializer,
+    })
