@@ -181,6 +181,9 @@ def stack_env(*, simulator_url: str | None = None, extra: dict | None = None) ->
         "DATABASE_URL": database_url_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "GENERATION_RETRY_BACKOFF_S": "0.2",
+        # Test receivers live on 127.0.0.1; retries come quickly.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+        "WEBHOOK_RETRY_BASE_S": "0.5",
     })
     if simulator_url:
         for prefix in ("HERMES", "OPENAI"):

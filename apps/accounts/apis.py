@@ -14,7 +14,7 @@ class WebhookSecretRotateApi(APIView):
 
     @extend_schema(operation_id="webhook_secret_rotate", request=None, responses={
         200: inline_serializer("WebhookSecret", {"webhook_secret": serializers.CharField()}),
-        401: ERRORS[401]})
+        401: ERRORS[401], 429: ERRORS[429]})
     def post(self, request):
         secret = workspace_webhook_secret_rotate(workspace=request.user.workspace)
         return Response({"webhook_secret": secret})

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -6,6 +7,7 @@ from apps.jobs.selectors import job_get_for_workspace
 from apps.jobs.webhooks import webhook_delivery_list_for_job
 from contentgen.api import StandardPagination
 from contentgen.errors import NotFound
+from contentgen.schema import ERRORS, paginated
 
 
 class JobWebhookDeliveryListApi(APIView):
@@ -20,6 +22,9 @@ class JobWebhookDeliveryListApi(APIView):
                       "response_status", "error", "duration_ms", "created_at",
                       "next_attempt_at"]
 
+    @extend_schema(operation_id="jobs_webhooks_list", responses={
+        200: paginated("PaginatedWebhookDeliveries", OutputSerializer(many=True)),
+        401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, job_id):
         job = job_get_for_workspace(workspace=request.user.workspace, job_id=job_id)
         if job is None:

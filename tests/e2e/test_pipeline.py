@@ -1,6 +1,7 @@
 """The whole service on real processes: gunicorn, a Celery worker, Redis, the database
 and the simulator, driven over HTTP like a customer would."""
 
+import json
 import time
 from decimal import Decimal
 
@@ -102,3 +103,42 @@ def test_rate_limited_items_are_retried_and_nothing_is_lost(live_stack, workspac
     attempts = GenerationAttempt.objects.filter(item__job_id=job_id)
     assert attempts.count() == 8
     assert Decimal(job["cost"]["actual_usd"]) == sum(a.cost_usd for a in attempts)
+
+
+def test_a_finished_job_posts_a_signed_webhook_and_retries_after_a_500(
+        live_stack, workspace, simulator, settings):
+    from apps.jobs.webhooks import webhook_signature_verify
+    from tests.jobs.test_webhooks import Receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the submit is validated here too
+    receiver = Receiver()
+    receiver.answer("/hook", (500, {}))  # the first delivery fails, the retry succeeds
+    httpx.post(simulator.url + "/_sim/reset")
+    client = live_stack.client(api_key_create(workspace=workspace).raw_key)
+    client.post("/api/v1/brands/", json=BRAND_FIELDS)
+    try:
+        job_id = client.post("/api/v1/jobs/", json={
+            "kind": "marketing_copy", "brand": "nordic-home", "locales": ["en"],
+            "webhook_url": receiver.url("/hook"), "items": [product(1), product(2)]}).json()["id"]
+        job = poll_until_finished(client, job_id)
+        deadline = time.monotonic() + 30
+        while len(receiver.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        receiver.stop()
+
+    assert job["status"] == "succeeded"
+    first, second = receiver.requests[:2]
+    assert first["body"] == second["body"]  # the retry sends the same bytes
+    payload = json.loads(second["body"])
+    assert payload["event"] == "job.finished"
+    assert payload["job"]["id"] == job_id and payload["job"]["status"] == "succeeded"
+    workspace.refresh_from_db()
+    assert webhook_signature_verify(workspace.webhook_secret, second["body"],
+                                    second["headers"]["ContentGen-Signature"])
+    assert not webhook_signature_verify("wrong-secret", second["body"],
+                                        second["headers"]["ContentGen-Signature"])
+    log = client.get(f"/api/v1/jobs/{job_id}/webhooks/").json()
+    entries = log["results"] if isinstance(log, dict) else log
+    assert [(e["attempt"], e["status"], e["response_status"]) for e in entries] == [
+        (2, "succeeded", 200), (1, "failed", 500)]
