@@ -327,9 +327,19 @@ RATE_LIMIT_MAX_INLINE_WAIT_S = env_float("RATE_LIMIT_MAX_INLINE_WAIT_S", 20.0)
 BATCH_DISCOUNT = Decimal(env_str("BATCH_DISCOUNT", "0.5"))
 BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 60.0)
 # `celery -A contentgen beat` runs these.
+# The database is the source of truth: a periodic sweep re-sends the message of any
+# pending item whose last one is older than RECOVERY_STALE_S (lost when Redis was
+# flushed or restarted) and frees running items whose worker died (lease expired).
+RECOVERY_SWEEP_INTERVAL_S = env_float("RECOVERY_SWEEP_INTERVAL_S", 60.0)
+# How long a claimed item belongs to its worker. Longer than any task may run (the
+# hard time limit), so a live worker never loses its item to the sweep.
+ITEM_LEASE_S = env_float("ITEM_LEASE_S", CELERY_TASK_TIME_LIMIT + 60)
+RECOVERY_STALE_S = env_float("RECOVERY_STALE_S", 600.0)
 CELERY_BEAT_SCHEDULE = {
     "poll-provider-batches": {"task": "apps.jobs.tasks.batches_poll_task",
                               "schedule": BATCH_POLL_INTERVAL_S},
+    "recover-lost-work": {"task": "apps.jobs.tasks.recovery_sweep_task",
+                          "schedule": RECOVERY_SWEEP_INTERVAL_S},
 }
 
 # --- Webhooks ----------------------------------------------------------------

@@ -121,6 +121,10 @@ class JobItem(models.Model):
     error = models.TextField(_("error"), blank=True)
     # Who holds the item while it runs, and until when: a claim whose lease has
     # expired (its worker died) may be taken over by the next delivery.
+    # When the item's last message was sent: the recovery sweep sends another if this
+    # is old and the item is still pending (the message was lost; claims make a
+    # duplicate harmless).
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     claim_id = models.UUIDField(null=True, blank=True, editable=False)
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -134,7 +138,8 @@ class JobItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "position", "locale"], name="job_item_unique"),
         ]
-        indexes = [models.Index(fields=["status", "lease_expires_at"], name="item_status_lease")]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="item_status_lease"),
+                   models.Index(fields=["status", "queued_at"], name="item_status_queued")]
 
     def __str__(self) -> str:
         return f"{self.sku} [{self.locale}]"

@@ -325,8 +325,6 @@ def job_dispatch(*, job_id) -> int:
     An economy job's items whose route runs the Batch API go there together; every
     other item gets one message on its model's queue.
     """
-    from apps.jobs.tasks import item_generate_task, queue_for_model
-
     job = Job.objects.get(pk=job_id)
     catalog = catalog_get()
     pending = list(JobItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING)
@@ -341,26 +339,42 @@ def job_dispatch(*, job_id) -> int:
         for model, item_ids in by_model.items():
             batched |= _batch_submit(job, catalog[model], item_ids)
         online = [(item_id, model) for item_id, model in pending if item_id not in batched]
-    for item_id, model in online:
-        item_generate_task.apply_async(args=[item_id], queue=queue_for_model(model))
+    _items_send([item_id for item_id, _model in online], dict(online))
     return len(pending)
+
+
+def _items_send(item_ids: list[int], models: dict[int, str]) -> None:
+    """One message per item on its model's queue, and the time it was sent."""
+    from apps.jobs.tasks import item_generate_task, queue_for_model
+
+    JobItem.objects.filter(pk__in=item_ids).update(queued_at=timezone.now())
+    for item_id in item_ids:
+        item_generate_task.apply_async(args=[item_id], queue=queue_for_model(models[item_id]))
 
 
 # --- Generation: claim, call, record, finish ---------------------------------
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return timedelta(seconds=settings.ITEM_LEASE_S)
 
 
-def _item_claim(item_id: int, *, from_status: str = ItemStatus.PENDING) -> JobItem | None:
-    """Take the item atomically; a second delivery of the same message gets None."""
+def _item_claim(item_id: int, *, from_status: str = ItemStatus.PENDING,
+                token: str | None = None) -> JobItem | None:
+    """Take the item atomically; another message for an item already taken gets None.
+
+    `token` is the Celery task id: the same message delivered again (a retry after a
+    lost database connection, or a redelivery after its worker died) may take back
+    the item it had claimed at once, instead of waiting for the lease to run out.
+    """
     now = timezone.now()
-    claim_id = uuid.uuid4()
+    claim_id = uuid.UUID(token) if token else uuid.uuid4()
+    takeover = Q(status=ItemStatus.RUNNING, lease_expires_at__lt=now)
+    if token:
+        takeover |= Q(status=ItemStatus.RUNNING, claim_id=claim_id)
     claimed = (
         JobItem.objects.filter(pk=item_id)
-        .filter(Q(status=from_status)
-                | Q(status=ItemStatus.RUNNING, lease_expires_at__lt=now))
+        .filter(Q(status=from_status) | takeover)
         .exclude(job__status=Job.Status.CANCELLED)
         .update(status=ItemStatus.RUNNING, claim_id=claim_id, lease_expires_at=now + _lease(),
                 attempts=F("attempts") + 1, started_at=Coalesce("started_at", Value(now)))
@@ -621,14 +635,14 @@ def _assess(result: LLMResult, schema, rules: CheckRules) -> _Verdict:
     return _Verdict(content, report, {**billed, "outcome": Outcome.OK, "checks": checks})
 
 
-def item_generate(*, item_id: int) -> None:
+def item_generate(*, item_id: int, token: str | None = None) -> None:
     """Generate one item. Raises ItemRetryLater after a transient failure.
 
     An answer that is not valid output, or fails the brand checks, is written again
     with the failure fed back, up to the workspace's bound; content that still fails
     the checks is stored as `needs_review`, never `succeeded`.
     """
-    item = _item_claim(item_id)
+    item = _item_claim(item_id, token=token)
     if item is None:
         return
     if _budget_reached(item.job.workspace):
@@ -882,8 +896,40 @@ def _batch_fold(provider_batch: ProviderBatch, route: ModelSpec, status) -> None
     ProviderBatch.objects.filter(pk=provider_batch.pk).update(
         status=ProviderBatch.Status.DONE, finished_at=timezone.now())
     if retry_online:
-        from apps.jobs.tasks import item_generate_task, queue_for_model
+        models = {item.pk: item.model for item in retry_online}
+        transaction.on_commit(lambda: _items_send(list(models), models))
 
-        for item in retry_online:
-            transaction.on_commit(lambda item=item: item_generate_task.apply_async(
-                args=[item.pk], queue=queue_for_model(item.model)))
+
+# --- Recovery: the database is the source of truth -----------------------------
+
+
+ACTIVE_JOB_STATUSES = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    requeued: int  # pending items whose message was presumed lost
+    freed: int  # running items whose worker died (lease expired)
+    webhooks: int  # webhook attempts whose message was lost
+
+
+def recovery_sweep() -> Recovery:
+    """Re-send what Redis lost or a dead worker dropped. Safe to run any time and as
+    often as wanted: an item is claimed before it runs, so a duplicate does nothing."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.RECOVERY_STALE_S)
+    with transaction.atomic():
+        freed = JobItem.objects.filter(
+            status=ItemStatus.RUNNING, lease_expires_at__lt=now,
+            job__status__in=ACTIVE_JOB_STATUSES,
+        ).update(status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None, queued_at=None)
+    lost = list(JobItem.objects.filter(
+        Q(queued_at__lt=stale) | Q(queued_at__isnull=True, created_at__lt=stale),
+        status=ItemStatus.PENDING, job__status__in=ACTIVE_JOB_STATUSES,
+    ).values_list("pk", "model")[:50_000])
+    if lost:
+        logger.warning("recovery sweep: re-sending %s pending items", len(lost))
+        _items_send([item_id for item_id, _model in lost], dict(lost))
+    from apps.jobs.webhooks import webhook_recover_lost
+
+    return Recovery(requeued=len(lost), freed=freed, webhooks=webhook_recover_lost(stale=stale))

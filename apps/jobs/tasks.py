@@ -8,8 +8,15 @@ across redeliveries. Everything else fails the item at once.
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError, close_old_connections
 
-from apps.jobs.services import ItemRetryLater, batches_poll, item_generate, job_dispatch
+from apps.jobs.services import (
+    ItemRetryLater,
+    batches_poll,
+    item_generate,
+    job_dispatch,
+    recovery_sweep,
+)
 
 
 def queue_for_model(model: str) -> str:
@@ -22,12 +29,23 @@ def job_dispatch_task(job_id: str) -> int:
     return job_dispatch(job_id=job_id)
 
 
+# Retry policy: provider failures that may pass come back as ItemRetryLater with the
+# delay the service chose (bounded by the attempts stored on the item). A lost
+# database connection is transient too: the same message runs again shortly, and its
+# task id lets it take back the item it had claimed. Anything else is a bug: it fails
+# loudly, and the item's lease and the recovery sweep bring the item back.
+DATABASE_GONE = (OperationalError, InterfaceError)
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def item_generate_task(self, item_id: int) -> None:
     try:
-        item_generate(item_id=item_id)
+        item_generate(item_id=item_id, token=self.request.id)
     except ItemRetryLater as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc
+    except DATABASE_GONE as exc:
+        close_old_connections()
+        raise self.retry(countdown=2, exc=exc, max_retries=30) from exc
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -50,3 +68,11 @@ def webhook_deliver_task(delivery_id: int) -> None:
     if following is not None:
         webhook_deliver_task.apply_async(args=[following.delivery_id],
                                          countdown=following.countdown_s)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def recovery_sweep_task() -> dict:
+    # Periodic (celery beat). Idempotent by design: items are claimed before they run.
+    recovery = recovery_sweep()
+    return {"requeued": recovery.requeued, "freed": recovery.freed,
+            "webhooks": recovery.webhooks}

@@ -342,3 +342,18 @@ def _delivery_record(delivery: WebhookDelivery, *, outcome: _Outcome,
     if following is None:
         return None
     return NextAttempt(delivery_id=following.pk, countdown_s=countdown)
+
+
+def webhook_recover_lost(*, stale) -> int:
+    """Re-send pending attempts whose message was lost (due before `stale`); returns how
+    many. A receiver deduplicates on ContentGen-Delivery should both arrive."""
+    from django.db.models.functions import Coalesce
+
+    from apps.jobs.tasks import webhook_deliver_task
+
+    lost = list(WebhookDelivery.objects.annotate(due=Coalesce("next_attempt_at", "created_at"))
+                .filter(status=WebhookDelivery.Status.PENDING, due__lt=stale)
+                .values_list("pk", flat=True)[:10_000])
+    for delivery_id in lost:
+        webhook_deliver_task.delay(delivery_id)
+    return len(lost)
