@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,15 @@ from apps.jobs.models import Job, JobItem
 from apps.jobs.services import JobSubmission
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
 from contentgen.money import money
+from contentgen.netguard import url_is_private
+
+
+def image_url_is_public(url: str) -> None:
+    # A self-hosted vision model fetches images from inside our network: a URL that
+    # points there (loopback, private ranges, metadata, local names) is refused.
+    if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
+        raise serializers.ValidationError(
+            _("Image URLs must be public http or https addresses."))
 
 
 def unsupported_locale_message(tag) -> str:
@@ -37,8 +47,9 @@ class ItemInputSerializer(serializers.Serializer):
                                       error_messages={"invalid": _("Use a three-letter ISO 4217 code such as EUR.")})
     keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
                                      default=list, max_length=30)
-    image_urls = serializers.ListField(child=serializers.URLField(max_length=2000), required=False,
-                                       default=list, max_length=10)
+    image_urls = serializers.ListField(child=serializers.URLField(
+        max_length=2000, validators=[image_url_is_public]), required=False, default=list,
+        max_length=10)
 
     def validate_attributes(self, value):
         if len(value) > settings.ITEM_MAX_ATTRIBUTES:

@@ -54,6 +54,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from apps.jobs.models import Job, WebhookDelivery
 from apps.jobs.serializers import JobSerializer
 from contentgen.errors import InvalidInput
+from contentgen.netguard import Address, address_is_metadata, address_is_public
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +65,6 @@ RESPONSE_BODY_MAX_CHARS = 2000
 RETRY_MAX_DELAY_S = 3600.0  # at most the broker's visibility timeout, or Redis redelivers
 JOB_FINAL_STATUSES = (Job.Status.SUCCEEDED, Job.Status.PARTIALLY_SUCCEEDED, Job.Status.FAILED,
                       Job.Status.CANCELLED)
-# Cloud metadata endpoints hand out credentials: never a target, even when private
-# targets are allowed for development.
-METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"),
-                                ipaddress.ip_address("fd00:ec2::254")})
-NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class WebhookTargetRefused(InvalidInput):
@@ -98,33 +92,6 @@ class _Target:
     addresses: list[Address]  # every one checked; the request goes to one of these
 
 
-def _embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address inside an IPv4-mapped, 6to4 or NAT64 IPv6 address."""
-    if address.version != 6:
-        return None
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address in NAT64_PREFIX:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def _address_is_metadata(address: Address) -> bool:
-    return address in METADATA_ADDRESSES or _embedded_ipv4(address) in METADATA_ADDRESSES
-
-
-def _address_is_public(address: Address) -> bool:
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        return _address_is_public(embedded)
-    # is_global alone misses some ranges (IPv4 multicast counts as global).
-    return address.is_global and not (
-        address.is_loopback or address.is_private or address.is_link_local
-        or address.is_multicast or address.is_reserved or address.is_unspecified)
-
-
 def _refused(message) -> WebhookTargetRefused:
     return WebhookTargetRefused(message, fields={"webhook_url": [message]})
 
@@ -150,7 +117,7 @@ def _target_resolve(url: str) -> _Target:
         raise WebhookTargetUnresolved(message, fields={"webhook_url": [message]}) from exc
     allow_private = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS
     for address in addresses:
-        if _address_is_metadata(address) or not (allow_private or _address_is_public(address)):
+        if address_is_metadata(address) or not (allow_private or address_is_public(address)):
             # The address itself is not echoed: that would map the internal network.
             raise _refused(_("A webhook URL must point to a public internet address; "
                              "this one reaches a private or reserved network."))
