@@ -5,6 +5,9 @@ COPY pyproject.toml ./
 COPY contentgen ./contentgen
 COPY apps ./apps
 RUN pip install --no-cache-dir .
-COPY . .
+# Only what the processes run: `COPY . .` would also bake a developer's .venv and
+# var/ (a local database) into the image, as there is no .dockerignore.
+COPY manage.py ./
+COPY locale ./locale
 RUN pybabel compile --domain django --directory locale
 USER nobody

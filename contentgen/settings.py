@@ -128,6 +128,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must fail a health check, not hang it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT_S", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database is shared by the web process and a threaded worker:
     # WAL lets readers run beside a writer, IMMEDIATE transactions take the write
@@ -228,6 +232,7 @@ CACHES = {
 }
 # Request size limits: a bigger body is a 413 before anything is parsed.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
+METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics from non-private addresses needs it
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 ITEM_MAX_ATTRIBUTES = env_int("ITEM_MAX_ATTRIBUTES", 50)

@@ -3,13 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.apis import WebhookSecretRotateApi
-from contentgen.views import api_not_found, healthz
+from contentgen.views import api_not_found, healthz, metrics, readyz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The admin's language selector posts here; the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/webhook-secret/", WebhookSecretRotateApi.as_view(), name="webhook-secret"),

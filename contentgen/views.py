@@ -1,14 +1,39 @@
-from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import PermissionDenied
 
+from contentgen import health
 from contentgen.api import error_body
 
 
+# Probes are plain Django views: no API key, no throttle (load balancers call them),
+# and never cached, since a cached "ok" would hide an outage.
+@never_cache
+@require_safe
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers. It touches nothing, so a database outage does not
+    get every web process restarted."""
     return JsonResponse({"ok": True})
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    readiness = health.readiness_check()
+    return JsonResponse(readiness.as_dict(), status=200 if readiness.ok else 503)
+
+
+@never_cache
+@require_safe
+def metrics(request):
+    if not health.metrics_request_allowed(request):
+        # DRF's own sentence, already translated in its catalogs.
+        return JsonResponse(error_body("permission_denied", PermissionDenied.default_detail),
+                            status=403)
+    body, content_type = health.metrics_render(accept=request.headers.get("Accept", ""))
+    return HttpResponse(body, content_type=content_type)
 
 
 def api_not_found(request, rest):

@@ -175,6 +175,8 @@ class GenerationAttempt(models.Model):
         verbose_name = _("generation attempt")
         verbose_name_plural = _("generation attempts")
         ordering = ["item", "pk"]
+        # Usage reports and the metrics' recent-latency window read attempts by time.
+        indexes = [models.Index(fields=["created_at"], name="attempt_created")]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.model} {self.outcome}"

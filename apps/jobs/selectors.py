@@ -1,8 +1,10 @@
 import datetime
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, F, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from apps.accounts.models import Workspace
 from apps.jobs.models import GenerationAttempt, Job, JobItem
@@ -39,3 +41,72 @@ def usage_for_workspace(*, workspace: Workspace, start: datetime.date,
         "by_day": list(attempts.annotate(day=TruncDate("created_at")).values("day")
                        .annotate(**totals).order_by("day")),
     }
+
+
+# --- Operations: readiness and metrics ----------------------------------------
+# Aggregates only (one GROUP BY each): they run on every probe and every scrape.
+
+
+ACTIVE_JOB_STATUSES = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+def item_oldest_pending_since() -> datetime.datetime | None:
+    """When the longest-waiting pending item of an active job was last put on a queue.
+
+    The recovery sweep uses the same clock (last send, else creation): past
+    RECOVERY_STALE_S it re-sends the item, presuming its message lost."""
+    return JobItem.objects.filter(
+        status=JobItem.Status.PENDING, job__status__in=ACTIVE_JOB_STATUSES,
+    ).aggregate(since=Min(Coalesce("queued_at", "created_at")))["since"]
+
+
+def job_counts_by_status() -> dict[str, int]:
+    rows = Job.objects.order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def item_counts_by_status() -> dict[str, int]:
+    rows = JobItem.objects.order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class AttemptTotals:
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal
+
+
+def attempt_totals_by_model() -> list[AttemptTotals]:
+    """Tokens and cost of every model call ever made (what was billed), per model."""
+    rows = (GenerationAttempt.objects.order_by().values("model")
+            .annotate(input_tokens=Sum("input_tokens"), output_tokens=Sum("output_tokens"),
+                      cost_usd=Sum("cost_usd")))
+    return [AttemptTotals(model=row["model"], input_tokens=row["input_tokens"] or 0,
+                          output_tokens=row["output_tokens"] or 0,
+                          cost_usd=row["cost_usd"] or Decimal(0)) for row in rows]
+
+
+def attempt_counts_by_model_and_outcome() -> dict[tuple[str, str], int]:
+    rows = (GenerationAttempt.objects.order_by().values_list("model", "outcome")
+            .annotate(n=Count("pk")))
+    return {(model, outcome): n for model, outcome, n in rows}
+
+
+@dataclass(frozen=True)
+class RecentLatency:
+    model: str
+    avg_ms: float
+    recent_ms: list[int]  # the newest calls' latencies, at most `sample_size`, newest first
+
+
+def attempt_latency_by_model(*, since: datetime.datetime, sample_size: int) -> list[RecentLatency]:
+    """Latency of the model calls made since `since`: the exact mean per model, and a
+    bounded sample of the newest latencies for percentiles (SQL has no portable p95)."""
+    recent = GenerationAttempt.objects.order_by().filter(created_at__gte=since)
+    averages = recent.values_list("model").annotate(avg=Avg("latency_ms"))
+    return [RecentLatency(model=model, avg_ms=float(avg or 0),
+                          recent_ms=list(recent.filter(model=model).order_by("-pk")
+                                         .values_list("latency_ms", flat=True)[:sample_size]))
+            for model, avg in averages]
