@@ -3,7 +3,7 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -191,35 +191,39 @@ class EstimateApi(APIView):
         return Response(estimate_representation(estimate))
 
 
-class JobResumeApi(APIView):
-    @extend_schema(operation_id="jobs_resume", request=None, responses={
-        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
-        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
+JOB_ACTION_RESPONSES = {200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
+                        402: BUDGET_ERROR,
+                        409: error("Not possible in the job's state.", "conflict")}
+
+
+class _JobActionApi(APIView):
+    """`POST /jobs/{id}/<action>/`: one service call; answers the job as it is after."""
+
+    service = None  # a service taking job=
+
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
-        job_resume(job=job)
+        type(self).service(job=job)
         job.refresh_from_db()
         return Response(JobSerializer(job).data)
 
 
-class JobCancelApi(APIView):
-    @extend_schema(operation_id="jobs_cancel", request=None, responses={
-        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
-        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
-    def post(self, request, job_id):
-        job = job_cancel(job=_job_or_404(request, job_id))
-        return Response(JobSerializer(job).data)
+@extend_schema_view(post=extend_schema(operation_id="jobs_resume", request=None,
+                                       responses=JOB_ACTION_RESPONSES))
+class JobResumeApi(_JobActionApi):
+    service = staticmethod(job_resume)
 
 
-class JobRetryApi(APIView):
-    @extend_schema(operation_id="jobs_retry", request=None, responses={
-        200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
-        402: BUDGET_ERROR, 409: error("Not possible in the job's state.", "conflict")})
-    def post(self, request, job_id):
-        job = _job_or_404(request, job_id)
-        job_retry(job=job)
-        job.refresh_from_db()
-        return Response(JobSerializer(job).data)
+@extend_schema_view(post=extend_schema(operation_id="jobs_cancel", request=None,
+                                       responses=JOB_ACTION_RESPONSES))
+class JobCancelApi(_JobActionApi):
+    service = staticmethod(job_cancel)
+
+
+@extend_schema_view(post=extend_schema(operation_id="jobs_retry", request=None,
+                                       responses=JOB_ACTION_RESPONSES))
+class JobRetryApi(_JobActionApi):
+    service = staticmethod(job_retry)
 
 
 class ModelListApi(APIView):

@@ -23,20 +23,8 @@ PAST_COOLDOWN = 0.25
 
 
 @pytest.fixture
-def client():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def prefix():
-    return f"test:cb:{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def breaker(client, prefix):
-    return CircuitBreaker(client, prefix=prefix)
+def breaker(redis_client, prefix):
+    return CircuitBreaker(redis_client, prefix=prefix)
 
 
 def fail(breaker, times, policy, route=ROUTE):
@@ -124,7 +112,7 @@ def test_after_cooldown_one_probe_is_allowed_and_the_rest_refused(breaker):
     assert breaker.state(ROUTE, QUICK) == "half_open"
 
 
-def test_probe_success_closes_it(breaker, client, prefix):
+def test_probe_success_closes_it(breaker, redis_client, prefix):
     open_and_wait_out(breaker)
     assert breaker.allow(ROUTE, QUICK) is True
 
@@ -132,7 +120,7 @@ def test_probe_success_closes_it(breaker, client, prefix):
 
     assert breaker.state(ROUTE, QUICK) == "closed"
     assert [breaker.allow(ROUTE, QUICK) for _ in range(3)] == [True, True, True]
-    assert client.keys(f"{prefix}:*") == []  # a closed route leaves nothing behind
+    assert redis_client.keys(f"{prefix}:*") == []  # a closed route leaves nothing behind
 
 
 def test_probe_failure_reopens_it_for_another_cooldown(breaker):

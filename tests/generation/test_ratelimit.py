@@ -20,20 +20,8 @@ TOLERANCE = 0.05
 
 
 @pytest.fixture
-def client():
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def prefix():
-    return f"test:rl:{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def limiter(client, prefix):
-    return RateLimiter(client, prefix=prefix)
+def limiter(redis_client, prefix):
+    return RateLimiter(redis_client, prefix=prefix)
 
 
 def book(limiter, limits, count, tokens=1, route=ROUTE):
@@ -105,11 +93,11 @@ def test_routes_are_limited_independently(limiter):
     assert limiter.reserve("gpt-4o-mini", limits, 1) == 0.0
 
 
-def test_no_limits_means_no_wait_and_nothing_stored(limiter, client, prefix):
+def test_no_limits_means_no_wait_and_nothing_stored(limiter, redis_client, prefix):
     waits = book(limiter, RouteLimits(), 5, tokens=10_000)
 
     assert waits == [0.0] * 5
-    assert client.keys(f"{prefix}:*") == []
+    assert redis_client.keys(f"{prefix}:*") == []
 
 
 def test_limits_must_be_positive():
@@ -184,22 +172,22 @@ def test_acquire_books_again_when_a_back_off_began_while_it_slept(limiter):
 # --- Nothing left behind ------------------------------------------------------
 
 
-def test_keys_expire_once_the_bookings_have_drained(limiter, client, prefix):
+def test_keys_expire_once_the_bookings_have_drained(limiter, redis_client, prefix):
     limiter.reserve(ROUTE, RouteLimits(rpm=600, burst_s=0.05), 1)
 
-    [key] = client.keys(f"{prefix}:*")
-    assert 0 < client.pttl(key) <= 100  # one 100 ms request interval
+    [key] = redis_client.keys(f"{prefix}:*")
+    assert 0 < redis_client.pttl(key) <= 100  # one 100 ms request interval
     time.sleep(0.15)
-    assert client.keys(f"{prefix}:*") == []
+    assert redis_client.keys(f"{prefix}:*") == []
 
 
-def test_back_off_keys_expire_when_the_back_off_ends(limiter, client, prefix):
+def test_back_off_keys_expire_when_the_back_off_ends(limiter, redis_client, prefix):
     limiter.back_off(ROUTE, 0.1)
 
-    [key] = client.keys(f"{prefix}:*")
-    assert 0 < client.pttl(key) <= 100
+    [key] = redis_client.keys(f"{prefix}:*")
+    assert 0 < redis_client.pttl(key) <= 100
     time.sleep(0.15)
-    assert client.keys(f"{prefix}:*") == []
+    assert redis_client.keys(f"{prefix}:*") == []
 
 
 # --- Across worker processes ----------------------------------------------------
