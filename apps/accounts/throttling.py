@@ -1,10 +1,24 @@
+import logging
+
+import redis
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
     """Every request, counted per API key (DRF answers 429 with Retry-After)."""
 
     scope = "api_key"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except redis.RedisError as exc:
+            # The counters live in Redis; without it the API still answers (unthrottled)
+            # rather than failing every request.
+            logger.warning("throttle counters unavailable: %s", exc)
+            return True
 
     def get_cache_key(self, request, view):
         api_key = getattr(request, "auth", None)

@@ -1,6 +1,7 @@
 """The shared traffic controls of the model routes, configured from settings: one
 Redis-backed rate limiter and one circuit breaker for every worker process."""
 
+import logging
 import threading
 from functools import lru_cache
 
@@ -12,6 +13,7 @@ from apps.generation.catalog import ModelSpec
 from apps.generation.ratelimit import RateLimiter, RouteLimits
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
@@ -50,3 +52,49 @@ def route_limits(route: ModelSpec) -> RouteLimits | None:
 def breaker_policy() -> BreakerPolicy:
     return BreakerPolicy(failure_threshold=settings.BREAKER_FAILURE_THRESHOLD,
                          window_s=settings.BREAKER_WINDOW_S, cooldown_s=settings.BREAKER_COOLDOWN_S)
+
+
+# Traffic controls are advice, not gates: when Redis cannot be reached, a call goes
+# out unpaced rather than the item failing or an answer already paid for being lost.
+# (The design's rule: Redis is the broker, never the source of truth.)
+
+def _best_effort(default):
+    def wrap(fn):
+        def call(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except redis.RedisError as exc:
+                logger.warning("traffic control unavailable (%s): %s", fn.__name__, exc)
+                return default
+        return call
+    return wrap
+
+
+@_best_effort(default=True)
+def route_allowed(route: str) -> bool:
+    return breaker().allow(route, breaker_policy())
+
+
+@_best_effort(default=None)
+def route_succeeded(route: str) -> None:
+    breaker().record_success(route)
+
+
+@_best_effort(default=None)
+def route_failed(route: str) -> None:
+    breaker().record_failure(route, breaker_policy())
+
+
+@_best_effort(default=0.0)
+def route_reserve(route: str, limits: RouteLimits, tokens: int) -> float:
+    return limiter().reserve(route, limits, tokens)
+
+
+@_best_effort(default=0.0)
+def route_paused_for(route: str) -> float:
+    return limiter().paused_for(route)
+
+
+@_best_effort(default=None)
+def route_back_off(route: str, seconds: float) -> None:
+    limiter().back_off(route, seconds)

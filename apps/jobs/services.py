@@ -48,7 +48,16 @@ from apps.generation.router import (
 from apps.generation.checks import CheckReport, CheckRules, content_check
 from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import prompt_tokens
-from apps.generation.traffic import breaker, breaker_policy, limiter, route_limits
+from apps.generation.traffic import (
+    breaker_policy,
+    route_allowed,
+    route_back_off,
+    route_failed,
+    route_limits,
+    route_paused_for,
+    route_reserve,
+    route_succeeded,
+)
 from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem, ProviderBatch
 from apps.localization.locales import locale_get
 from contentgen.money import money
@@ -554,9 +563,8 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
                 prompt) -> ModelSpec:
     """The item's routed model, or while its circuit is open, another model that can take
     a text item, if the job allows fallback. The item records whichever writes it."""
-    policy = breaker_policy()
     routed = catalog[item.model]
-    if breaker().allow(routed.key, policy):
+    if route_allowed(routed.key):
         return routed
     if job.fallback and not item_input.image_urls:
         others = {key: spec for key, spec in catalog.items() if key != routed.key}
@@ -566,9 +574,9 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
                 image_count=0, output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind])
         except RoutingError:
             decision = None
-        if decision is not None and breaker().allow(decision.model.key, policy):
+        if decision is not None and route_allowed(decision.model.key):
             return decision.model
-    raise _NotNow(policy.cooldown_s, f"route {routed.key} is down (circuit open)")
+    raise _NotNow(breaker_policy().cooldown_s, f"route {routed.key} is down (circuit open)")
 
 
 def _pace(route: ModelSpec, item_input: ItemInput, prompt) -> None:
@@ -579,14 +587,14 @@ def _pace(route: ModelSpec, item_input: ItemInput, prompt) -> None:
     tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
               + len(item_input.image_urls) * route.image_input_tokens)
     while True:
-        wait = limiter().reserve(route.key, limits, tokens)
+        wait = route_reserve(route.key, limits, tokens)
         if wait > settings.RATE_LIMIT_MAX_INLINE_WAIT_S:
             raise _NotNow(wait, f"route {route.key} is rate limited for {wait:.0f}s")
         if wait <= 0:
             return
         time.sleep(wait)
         # A 429 seen by another worker while we slept means our slot is no good.
-        if limiter().paused_for(route.key) <= 0:
+        if route_paused_for(route.key) <= 0:
             return
 
 
@@ -597,14 +605,14 @@ def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:
     except TransientLLMError as exc:
         if exc.status == 429:
             # Rate limits are not outages: the whole route backs off instead.
-            limiter().back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
+            route_back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
         else:
-            breaker().record_failure(route.key, breaker_policy())
+            route_failed(route.key)
         raise
     except AnswerRejected:
-        breaker().record_success(route.key)  # the route answered; the answer was bad
+        route_succeeded(route.key)  # the route answered; the answer was bad
         raise
-    breaker().record_success(route.key)
+    route_succeeded(route.key)
     return result
 
 

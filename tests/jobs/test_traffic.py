@@ -142,3 +142,33 @@ def test_calls_are_paced_by_the_routes_limit(workspace, brand, sim, settings):
     assert len(times) == 5
     assert elapsed >= 1.4
     assert min(gaps[2:]) >= 0.45
+
+
+def test_an_unreachable_traffic_store_never_loses_a_paid_answer(workspace, brand, sim, settings):
+    # Redis gone: the breaker and the limiter cannot be asked or told anything.
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    catalog = dict(settings.MODEL_CATALOG)
+    catalog["hermes-3-405b"] = {**catalog["hermes-3-405b"], "rpm": 60}
+    settings.MODEL_CATALOG = catalog
+    job = submit(workspace, items=[product(1)])
+    item = job.items.get()
+
+    item_generate(item_id=item.pk)
+
+    item.refresh_from_db()
+    assert item.status == JobItem.Status.SUCCEEDED
+    assert len(sim_requests(sim)) == 1
+    assert item.generation_attempts.get().outcome == "ok"
+
+
+def test_the_api_answers_when_the_throttle_counters_are_unreachable(api, brand, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    from apps.accounts.throttling import ApiKeyRateThrottle
+
+    monkeypatch.setattr(ApiKeyRateThrottle, "cache", RedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}}))
+
+    response = api.get("/api/v1/jobs/")
+
+    assert response.status_code == 200
