@@ -12,7 +12,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from contentgen.money import money  # noqa: F401 - re-exported for the serializers
 from contentgen.errors import BudgetExceeded, Conflict, InvalidInput, NotFound, ServiceError
 
 SERVICE_ERROR_STATUS = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 STRUCTURED_OUTPUT_MODES = ("json_schema", "json_object", "json_object_schema", "prompt")
 
@@ -29,6 +30,13 @@ class ModelSpec:
     rpm: int = 0  # the provider's requests per minute for this route; 0 = no limit
     tpm: int = 0  # tokens per minute (input + max output); 0 = no limit
     api_key: str = field(default="", repr=False, compare=False)
+
+    def __post_init__(self):
+        # An unknown mode would silently send no response format at all.
+        if self.structured_output not in STRUCTURED_OUTPUT_MODES:
+            raise ImproperlyConfigured(
+                f"{self.key}: structured_output must be one of {', '.join(STRUCTURED_OUTPUT_MODES)}, "
+                f"not {self.structured_output!r}")
 
     def cost_usd(self, input_tokens: int, output_tokens: int) -> Decimal:
         million = Decimal(1_000_000)

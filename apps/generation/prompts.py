@@ -73,17 +73,6 @@ class Prompt:
     def system_prefix(self) -> str:
         return self.messages[0]["content"]
 
-    def text(self) -> str:
-        """All text parts, for token estimates."""
-        parts = []
-        for message in self.messages:
-            content = message["content"]
-            if isinstance(content, str):
-                parts.append(content)
-            else:
-                parts.extend(part["text"] for part in content if part["type"] == "text")
-        return "\n".join(parts)
-
 
 def _bullet_list(title: str, entries: list[str]) -> str:
     if not entries:

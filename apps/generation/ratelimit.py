@@ -108,6 +108,14 @@ return math.max(0, pause - now)
 """
 
 
+class WaitTooLong(Exception):
+    """The route's next free slot is further off than the caller will wait."""
+
+    def __init__(self, wait_s: float):
+        self.wait_s = wait_s
+        super().__init__(f"next slot in {wait_s:.1f}s")
+
+
 @dataclass(frozen=True)
 class RouteLimits:
     rpm: int | None = None  # None = unlimited
@@ -152,12 +160,19 @@ class RateLimiter:
         return int(wait_us) / MICROS
 
     def acquire(self, route: str, limits: RouteLimits, tokens: int, *,
+                max_wait: float | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> float:
         """Book, sleep until the booking, and book again if another worker began a
-        back-off meanwhile (its 429 says our slot is no good). Returns seconds waited."""
+        back-off meanwhile (its 429 says our slot is no good). Returns seconds waited.
+
+        A booking further off than `max_wait` raises WaitTooLong instead of sleeping:
+        the caller should rather give its thread back and come again later.
+        """
         waited = 0.0
         while True:
             wait = self.reserve(route, limits, tokens)
+            if max_wait is not None and wait > max_wait:
+                raise WaitTooLong(wait)
             if wait <= 0:
                 return waited
             sleep(wait)

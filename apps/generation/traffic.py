@@ -86,13 +86,9 @@ def route_failed(route: str) -> None:
 
 
 @_best_effort(default=0.0)
-def route_reserve(route: str, limits: RouteLimits, tokens: int) -> float:
-    return limiter().reserve(route, limits, tokens)
-
-
-@_best_effort(default=0.0)
-def route_paused_for(route: str) -> float:
-    return limiter().paused_for(route)
+def route_acquire(route: str, limits: RouteLimits, tokens: int, *, max_wait: float) -> float:
+    """Wait for the call's slot; raises WaitTooLong past `max_wait` seconds."""
+    return limiter().acquire(route, limits, tokens, max_wait=max_wait)
 
 
 @_best_effort(default=None)

@@ -95,8 +95,6 @@ class JobItem(models.Model):
         BATCHED = "batched", _("In a provider batch")
         CANCELLED = "cancelled", _("Cancelled")
 
-    FINAL_STATUSES = (Status.SUCCEEDED, Status.NEEDS_REVIEW, Status.FAILED, Status.CANCELLED)
-
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items",
                             verbose_name=_("job"))
     position = models.PositiveIntegerField(_("position"))

@@ -5,7 +5,6 @@ import hashlib
 import json
 import logging
 import random
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,14 +49,14 @@ from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid, output_schema
 from apps.generation.tokens import prompt_tokens
 from apps.generation.traffic import (
     breaker_policy,
+    route_acquire,
     route_allowed,
     route_back_off,
     route_failed,
     route_limits,
-    route_paused_for,
-    route_reserve,
     route_succeeded,
 )
+from apps.generation.ratelimit import WaitTooLong
 from apps.jobs.models import ContentCacheEntry, GenerationAttempt, Job, JobItem, ProviderBatch
 from apps.localization.locales import locale_get
 from contentgen.money import money
@@ -586,16 +585,10 @@ def _pace(route: ModelSpec, item_input: ItemInput, prompt) -> None:
         return
     tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
               + len(item_input.image_urls) * route.image_input_tokens)
-    while True:
-        wait = route_reserve(route.key, limits, tokens)
-        if wait > settings.RATE_LIMIT_MAX_INLINE_WAIT_S:
-            raise _NotNow(wait, f"route {route.key} is rate limited for {wait:.0f}s")
-        if wait <= 0:
-            return
-        time.sleep(wait)
-        # A 429 seen by another worker while we slept means our slot is no good.
-        if route_paused_for(route.key) <= 0:
-            return
+    try:
+        route_acquire(route.key, limits, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
+    except WaitTooLong as exc:
+        raise _NotNow(exc.wait_s, f"route {route.key} is rate limited for {exc.wait_s:.0f}s") from exc
 
 
 def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:

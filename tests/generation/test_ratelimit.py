@@ -11,7 +11,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from apps.generation.ratelimit import RateLimiter, RouteLimits
+from apps.generation.ratelimit import RateLimiter, RouteLimits, WaitTooLong
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTE = "hermes-3-405b"
@@ -218,3 +218,15 @@ def test_limiter_holds_across_two_worker_processes(prefix):
     # and after the opening burst the two processes together ran at the limit, ±10%.
     steady_rate = (len(sends) - burst) / (sends[-1] - sends[0])
     assert rate * 0.9 <= steady_rate <= rate * 1.1
+
+
+def test_acquire_refuses_a_wait_longer_than_the_caller_allows(limiter):
+    limits = RouteLimits(rpm=60, burst_s=1)
+    limiter.acquire(ROUTE, limits, 1, max_wait=5)  # the burst slot: no wait
+    slept = []
+
+    with pytest.raises(WaitTooLong) as caught:
+        limiter.acquire(ROUTE, limits, 1, max_wait=0.5, sleep=slept.append)
+
+    assert 0.9 < caught.value.wait_s <= 1.0
+    assert slept == []  # it gave up at once, without sleeping

@@ -122,3 +122,13 @@ def test_refresh_takes_prices_from_the_models_listing(sim, catalog_on_simulator)
     assert hermes.context_tokens == 131072
     assert ModelPrice.objects.get(model="hermes-3-405b").source == "listing"
     assert catalog_get()["gpt-4o-mini"].input_usd_per_mtok == Decimal("0.15")
+
+
+def test_an_unknown_structured_output_mode_is_a_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MODEL_CATALOG = {**settings.MODEL_CATALOG, "gpt-4o-mini": {
+        **settings.MODEL_CATALOG["gpt-4o-mini"], "structured_output": "json_schmea"}}
+
+    with pytest.raises(ImproperlyConfigured, match="json_schmea"):
+        catalog_get()
