@@ -20,7 +20,7 @@ WHEEL_DIR ?= $(HOME)/.cache/contentgen/wheels/llama-$(LLAMA_VERSION)-$(shell ech
 .PHONY: demo test install messages makemessages bench clean
 
 demo: install messages
-	$(PY) -m contentgen.demo
+	$(PY) -m devtools.demo
 
 test: install messages
 	$(PY) -m pytest

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from contentgen import devstack
+from devtools import devstack
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -72,7 +72,7 @@ def fresh_database(env: dict, data_dir: Path) -> str:
 def start_simulator(config: dict, log_dir: Path) -> tuple[subprocess.Popen, str]:
     log = open(log_dir / "simulator.log", "w")  # noqa: SIM115 - lives as long as the child
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.simulator", "--port", "0", "--config", json.dumps(config)],
+        [sys.executable, "-m", "devtools.simulator", "--port", "0", "--config", json.dumps(config)],
         cwd=devstack.BASE_DIR, stdout=subprocess.PIPE, stderr=log, text=True)
     line = process.stdout.readline().strip()
     if not line.startswith("SIMULATOR_READY "):

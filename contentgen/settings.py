@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from kombu import Queue
+
+from apps.jobs.queues import DEFAULT_QUEUE, queue_names
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,6 +63,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],test
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the language selector) overrides the admin's.
+    "apps.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,12 +80,12 @@ INSTALLED_APPS = [
     "apps.generation",
     "apps.jobs",
     "apps.localization",
-    "contentgen",
+    "apps.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "contentgen.middleware.BodySizeLimitMiddleware",
+    "apps.core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,8 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide template overrides (the admin's language selector).
-        "DIRS": [BASE_DIR / "contentgen" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -158,7 +161,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The database holds every result; Celery's result backend would duplicate it.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_QUEUE = DEFAULT_QUEUE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # At-least-once delivery: a message is acknowledged only after its task finished,
@@ -191,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "contentgen.api.exception_handler",
+    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # `?format=csv` is ours (the items export), not DRF's renderer switch.
@@ -312,9 +315,9 @@ MODEL_CATALOG = {
         speed=200,
     ),
 }
-# Item tasks go to one queue per model route (apps.jobs.tasks.queue_for_model).
+# Item tasks go to one queue per model route (apps.jobs.queues names them).
 # Declaring them all means a worker started without -Q consumes every queue.
-CELERY_TASK_QUEUES = [Queue("default")] + [Queue(f"generate.{key}") for key in MODEL_CATALOG]
+CELERY_TASK_QUEUES = [Queue(name) for name in queue_names(MODEL_CATALOG)]
 
 DEFAULT_TEXT_MODEL = "hermes-3-405b"
 DEFAULT_IMAGE_MODEL = "gpt-4o-mini"

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.apis import WebhookSecretRotateApi
-from contentgen.views import api_not_found, healthz, metrics, readyz
+from apps.ops.views import api_not_found, healthz, metrics, readyz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

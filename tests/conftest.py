@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 from apps.accounts.services import api_key_create, workspace_get_or_create
 from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_cache_clear
-from contentgen import devstack
-from tests.simulator import start_simulator
+from devtools import devstack
+from devtools.simulator import start_simulator
 
 # --- Services the suite needs ------------------------------------------------
 

@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.services import workspace_webhook_secret_rotate
-from contentgen.schema import ERRORS
+from apps.core.schema import ERRORS
 
 
 class WebhookSecretRotateApi(APIView):

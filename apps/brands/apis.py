@@ -6,9 +6,9 @@ from rest_framework.views import APIView
 from apps.brands.selectors import brand_get_for_workspace, brand_list_for_workspace
 from apps.brands.serializers import BrandSerializer
 from apps.brands.services import brand_create, brand_update
-from contentgen.api import StandardPagination
-from contentgen.errors import NotFound
-from contentgen.schema import ERRORS, error, paginated
+from apps.core.api import StandardPagination
+from apps.core.errors import NotFound
+from apps.core.schema import ERRORS, error, paginated
 
 
 class BrandListCreateApi(APIView):

@@ -12,7 +12,7 @@ from apps.brands.models import (
     BrandTemplate,
     BrandTemplateVersion,
 )
-from contentgen.errors import Conflict
+from apps.core.errors import Conflict
 
 # The template fields copied into every version; the prompt builder reads only snapshots.
 SNAPSHOT_FIELDS = ("slug", "name", "voice", "formality", "energy", "humour", "audience",

@@ -6,6 +6,7 @@ item of a job, so providers' prompt caching applies to it. The user message
 carries the locale and the product inside a delimited data block.
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 
@@ -50,6 +51,10 @@ class ItemInput:
             currency=product.get("currency"), keywords=list(product.get("keywords") or []),
             image_urls=list(product.get("image_urls") or []),
         )
+
+    def as_json(self) -> dict:
+        """The item as stored on its JobItem (and read back with `ItemInput(**data)`)."""
+        return dataclasses.asdict(self)
 
     def data_block(self, locale: ContentLocale) -> dict:
         """The product as the model sees it: every figure formatted for the locale."""

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from apps.generation.catalog import ModelSpec
-from contentgen.errors import InvalidInput
+from apps.core.errors import InvalidInput
 
 POLICY_AUTO = "auto"
 POLICY_CHEAPEST = "cheapest"

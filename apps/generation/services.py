@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from apps.generation.catalog import catalog_cache_clear, catalog_get
 from apps.generation.client import list_models
 from apps.generation.models import ModelPrice
-from contentgen.errors import InvalidInput
+from apps.core.errors import InvalidInput
 
 MILLION = Decimal(1_000_000)
 

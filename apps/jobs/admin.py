@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from apps.brands.models import BrandTemplate
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import GenerationAttempt, Job, JobItem, WebhookDelivery
-from apps.jobs.services import JobSubmission, job_submit
+from apps.jobs.domain import JobSubmission
+from apps.jobs.services import job_submit
 from apps.localization.locales import locale_tags
-from contentgen.errors import ServiceError
+from apps.core.errors import ServiceError
 
 
 def _pretty_json(value) -> str:

@@ -31,14 +31,14 @@ from apps.jobs.services import (
     job_estimate,
     job_resume,
     job_retry,
-    job_submit,
+    idempotency_key_clean,
     job_submit_idempotent,
     submission_hash,
 )
-from contentgen.api import StandardPagination
-from contentgen.errors import InvalidInput, NotFound
-from contentgen.money import money
-from contentgen.schema import ERRORS, error, paginated
+from apps.core.api import StandardPagination
+from apps.core.errors import InvalidInput, NotFound
+from apps.core.money import money
+from apps.core.schema import ERRORS, error, paginated
 
 
 CSV_ITEM_FIELDS = ("sku", "locale", "status", "model", "model_used", "content", "checks",
@@ -118,14 +118,7 @@ class JobListCreateApi(APIView):
     def post(self, request):
         serializer = JobCreateSerializer(data=job_request_data(request))
         serializer.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
-            job = job_submit(workspace=request.user.workspace,
-                             submission=serializer.to_submission())
-            return Response(JobSubmittedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-        if len(key) > 200 or not key.isprintable():
-            message = _("An Idempotency-Key is at most 200 printable characters.")
-            raise InvalidInput(message, fields={"Idempotency-Key": [message]})
+        key = idempotency_key_clean(request.headers.get("Idempotency-Key", ""))
         submitted = job_submit_idempotent(
             workspace=request.user.workspace, submission=serializer.to_submission(),
             idempotency_key=key, request_hash=submission_hash(serializer.validated_data))

@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, F, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from apps.accounts.models import Workspace
+from apps.jobs.domain import ACTIVE_JOB_STATUSES
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 
 
@@ -45,9 +46,6 @@ def usage_for_workspace(*, workspace: Workspace, start: datetime.date,
 
 # --- Operations: readiness and metrics ----------------------------------------
 # Aggregates only (one GROUP BY each): they run on every probe and every scrape.
-
-
-ACTIVE_JOB_STATUSES = (Job.Status.QUEUED, Job.Status.RUNNING)
 
 
 def item_oldest_pending_since() -> datetime.datetime | None:

@@ -10,10 +10,10 @@ from apps.generation.catalog import catalog_model_keys
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs.models import Job, JobItem
-from apps.jobs.services import JobSubmission
+from apps.jobs.domain import JobSubmission
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
-from contentgen.money import money
-from contentgen.netguard import url_is_private
+from apps.core.money import money
+from apps.core.netguard import url_is_private
 
 
 def image_url_is_public(url: str) -> None:
@@ -221,6 +221,6 @@ def estimate_representation(estimate) -> dict:
         "routed": {model: _model_estimate(e) for model, e in estimate.routed.items()},
         "models": {model: _model_estimate(e) for model, e in estimate.models.items()},
         "policies": {policy: money(cost) for policy, cost in estimate.policies.items()},
-        "budget": ({k: v for k, v in estimate.budget.items() if k != "fits"}
-                   | {"fits": estimate.budget["fits"]}) if estimate.budget else None,
+        "budget": (estimate.budget.as_dict() | {"fits": estimate.budget.fits})
+                  if estimate.budget else None,
     }

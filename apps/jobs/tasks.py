@@ -5,31 +5,26 @@ here, and only here (the SDK's retries are off), after the delay the service
 computed (Retry-After when the provider sent one, else jittered exponential
 backoff). The attempt bound lives in the database with the item, so it holds
 across redeliveries. Everything else fails the item at once.
+
+Services import these tasks to enqueue them; each task imports its service inside
+its body (the Celery pattern HackSoft documents), so the two never form an import
+cycle at load time.
 """
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, close_old_connections
 
-from apps.jobs.services import (
-    ItemRetryLater,
-    batches_poll,
-    item_generate,
-    job_dispatch,
-    recovery_sweep,
-)
-
-
-def queue_for_model(model: str) -> str:
-    # One queue per route, so a slow or rate-limited route never starves the other.
-    return f"generate.{model}"
+from apps.jobs.domain import RetryLater
 
 
 @shared_task(acks_late=True)
 def job_dispatch_task(job_id: str) -> int:
+    from apps.jobs.services import job_dispatch  # services enqueue this task
+
     return job_dispatch(job_id=job_id)
 
 
-# Retry policy: provider failures that may pass come back as ItemRetryLater with the
+# Retry policy: provider failures that may pass come back as RetryLater with the
 # delay the service chose (bounded by the attempts stored on the item). A lost
 # database connection is transient too: the same message runs again shortly, and its
 # task id lets it take back the item it had claimed. Anything else is a bug: it fails
@@ -39,9 +34,11 @@ DATABASE_GONE = (OperationalError, InterfaceError)
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def item_generate_task(self, item_id: int) -> None:
+    from apps.jobs.services import item_generate  # services enqueue this task
+
     try:
         item_generate(item_id=item_id, token=self.request.id)
-    except ItemRetryLater as exc:
+    except RetryLater as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc
     except DATABASE_GONE as exc:
         close_old_connections()
@@ -50,6 +47,8 @@ def item_generate_task(self, item_id: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def batches_poll_task() -> int:
+    from apps.jobs.services import batches_poll  # services enqueue item tasks
+
     # Periodic (celery beat). Polling is idempotent: a lost or doubled run is harmless.
     return batches_poll()
 
@@ -62,7 +61,7 @@ def batches_poll_task() -> int:
 # message (acks_late) finds its row no longer pending and does nothing.
 @shared_task(acks_late=True, ignore_result=True)
 def webhook_deliver_task(delivery_id: int) -> None:
-    from apps.jobs.webhooks import webhook_deliver
+    from apps.jobs.webhooks import webhook_deliver  # webhooks enqueue this task
 
     following = webhook_deliver(delivery_id=delivery_id)
     if following is not None:
@@ -72,6 +71,8 @@ def webhook_deliver_task(delivery_id: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def recovery_sweep_task() -> dict:
+    from apps.jobs.services import recovery_sweep  # services enqueue item tasks
+
     # Periodic (celery beat). Idempotent by design: items are claimed before they run.
     recovery = recovery_sweep()
     return {"requeued": recovery.requeued, "freed": recovery.freed,

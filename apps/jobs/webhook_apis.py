@@ -5,9 +5,9 @@ from rest_framework.views import APIView
 from apps.jobs.models import WebhookDelivery
 from apps.jobs.selectors import job_get_for_workspace
 from apps.jobs.webhooks import webhook_delivery_list_for_job
-from contentgen.api import StandardPagination
-from contentgen.errors import NotFound
-from contentgen.schema import ERRORS, paginated
+from apps.core.api import StandardPagination
+from apps.core.errors import NotFound
+from apps.core.schema import ERRORS, paginated
 
 
 class JobWebhookDeliveryListApi(APIView):

@@ -53,8 +53,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from apps.jobs.models import Job, WebhookDelivery
 from apps.jobs.serializers import JobSerializer
-from contentgen.errors import InvalidInput
-from contentgen.netguard import Address, address_is_metadata, address_is_public
+from apps.core.errors import InvalidInput
+from apps.core.netguard import Address, address_is_metadata, address_is_public
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from apps.accounts.services import api_key_create
 from apps.generation.catalog import catalog_get
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.jobs.models import GenerationAttempt, JobItem
-from contentgen import devstack
+from devtools import devstack
 from tests.conftest import BRAND_FIELDS, product
 from tests.e2e.test_pipeline import poll_until_finished
 

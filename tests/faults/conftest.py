@@ -14,7 +14,7 @@ import pytest
 
 from apps.accounts.services import api_key_create
 from apps.jobs.models import GenerationAttempt, JobItem
-from contentgen import devstack
+from devtools import devstack
 from tests.conftest import BRAND_FIELDS, stack_env
 
 HERMES_PROVIDER_MODEL = "nousresearch/hermes-3-llama-3.1-405b"

@@ -142,7 +142,8 @@ def test_a_fully_cached_job_finishes_at_once_and_costs_nothing(workspace, brand,
 
 
 def test_fresh_output_can_be_asked_for(workspace, brand, sim):
-    from apps.jobs.services import JobSubmission, job_submit
+    from apps.jobs.domain import JobSubmission
+    from apps.jobs.services import job_submit
     from apps.jobs.serializers import ItemInputSerializer
 
     first = submit(workspace, items=[product(1)], locales=["en"])

@@ -7,7 +7,8 @@ import pytest
 
 from apps.generation.catalog import catalog_get
 from apps.jobs.models import GenerationAttempt, Job, JobItem
-from apps.jobs.services import ItemRetryLater, JobSubmission, item_generate, job_submit
+from apps.jobs.domain import JobSubmission, RetryLater
+from apps.jobs.services import item_generate, job_submit
 from apps.jobs.serializers import ItemInputSerializer
 from tests.conftest import product
 
@@ -113,7 +114,7 @@ def test_rate_limit_releases_the_item_and_honours_retry_after(workspace, brand, 
     job = submit(workspace, items=[product(1)])
     item = job.items.get()
 
-    with pytest.raises(ItemRetryLater) as caught:
+    with pytest.raises(RetryLater) as caught:
         item_generate(item_id=item.pk)
 
     assert caught.value.countdown == 7
@@ -134,7 +135,7 @@ def test_transient_failures_stop_at_the_attempt_bound(workspace, brand, sim, set
     item_generate(item_id=second.pk)
     script(sim, {"status": 503}, {"status": 503})
 
-    with pytest.raises(ItemRetryLater):
+    with pytest.raises(RetryLater):
         item_generate(item_id=first.pk)
     item_generate(item_id=first.pk)
 
@@ -170,7 +171,7 @@ def test_bad_200_answers_are_failures_not_content(workspace, brand, sim, answer,
 
     try:
         item_generate(item_id=item.pk)
-    except ItemRetryLater:
+    except RetryLater:
         item_generate(item_id=item.pk)
 
     item.refresh_from_db()

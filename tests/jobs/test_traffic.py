@@ -10,7 +10,8 @@ import pytest
 from apps.generation.catalog import catalog_get
 from apps.generation.traffic import breaker, breaker_policy, limiter
 from apps.jobs.models import JobItem
-from apps.jobs.services import ItemRetryLater, item_generate
+from apps.jobs.domain import RetryLater
+from apps.jobs.services import item_generate
 from tests.conftest import product
 from tests.jobs.test_item_generate import script, sim_requests, submit
 
@@ -34,7 +35,7 @@ def test_a_429_backs_off_the_whole_route(workspace, brand, sim):
     script(sim, {"status": 429, "retry_after": 3})
     job = submit(workspace, items=[product(1)])
 
-    with pytest.raises(ItemRetryLater) as caught:
+    with pytest.raises(RetryLater) as caught:
         item_generate(item_id=job.items.get().pk)
 
     assert caught.value.countdown == 3
@@ -49,7 +50,7 @@ def test_a_failing_route_trips_the_breaker_and_text_items_move_to_the_other_mode
     job = submit(workspace, items=[product(n) for n in range(1, 4)])
     first, second, third = job.items.order_by("position")
     for item in (first, second):
-        with pytest.raises(ItemRetryLater):
+        with pytest.raises(RetryLater):
             item_generate(item_id=item.pk)
     assert breaker().state("hermes-3-405b", breaker_policy()) == "open"
 
@@ -76,11 +77,11 @@ def test_without_fallback_items_wait_for_the_route_and_nothing_is_called(
         "fallback": False, "items": [product(n) for n in range(1, 4)]}, format="json").json()["id"]
     items = list(JobItem.objects.filter(job_id=job_id).order_by("position"))
     for item in items[:2]:
-        with pytest.raises(ItemRetryLater):
+        with pytest.raises(RetryLater):
             item_generate(item_id=item.pk)
     calls = len(sim_requests(sim))
 
-    with pytest.raises(ItemRetryLater) as caught:
+    with pytest.raises(RetryLater) as caught:
         item_generate(item_id=items[2].pk)
 
     assert caught.value.countdown == 30
@@ -97,10 +98,10 @@ def test_image_items_never_fall_back_to_a_text_only_model(workspace, brand, sim,
                                    for n in range(1, 4)])
     items = list(job.items.order_by("position"))
     for item in items[:2]:
-        with pytest.raises(ItemRetryLater):
+        with pytest.raises(RetryLater):
             item_generate(item_id=item.pk)
 
-    with pytest.raises(ItemRetryLater):
+    with pytest.raises(RetryLater):
         item_generate(item_id=items[2].pk)
 
     assert HERMES not in {r["model"] for r in sim_requests(sim)}
@@ -113,7 +114,7 @@ def test_a_probe_after_the_cooldown_closes_the_circuit_again(workspace, brand, s
     job = submit(workspace, items=[product(n) for n in range(1, 4)], locales=["en"])
     items = list(job.items.order_by("position"))
     for item in items[:2]:
-        with pytest.raises(ItemRetryLater):
+        with pytest.raises(RetryLater):
             item_generate(item_id=item.pk)
     httpx.post(sim.url + "/_sim/reset")  # the route recovers
     time.sleep(0.6)

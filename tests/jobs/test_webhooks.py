@@ -21,7 +21,8 @@ from apps.generation.prompts import ItemInput
 from apps.jobs import tasks
 from apps.jobs.models import Job, WebhookDelivery
 from apps.jobs.serializers import JobSerializer
-from apps.jobs.services import JobSubmission, job_submit
+from apps.jobs.domain import JobSubmission
+from apps.jobs.services import job_submit
 from apps.jobs.webhooks import (
     NextAttempt,
     webhook_deliver,
@@ -31,7 +32,7 @@ from apps.jobs.webhooks import (
     webhook_signature_verify,
     webhook_url_validate,
 )
-from contentgen.errors import InvalidInput
+from apps.core.errors import InvalidInput
 from tests.conftest import product
 
 PRIVATE_TARGET_MESSAGE = ("A webhook URL must point to a public internet address; "

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import httpx
 
-from contentgen import devstack
+from devtools import devstack
 
 BRAND = {
     "slug": "nordic-home",

@@ -16,8 +16,8 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from apps.jobs.models import GenerationAttempt
-from contentgen import devstack
-from contentgen.health import redact
+from devtools import devstack
+from apps.ops.health import redact
 from tests.conftest import product, stack_env
 from tests.jobs.test_item_generate import submit
 

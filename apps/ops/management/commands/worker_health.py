@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
 
 from contentgen.celery import app
-from contentgen.health import redact
+from apps.ops.health import redact
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from contentgen.api import error_body
+from apps.core.api import error_body
 
 
 class BodySizeLimitMiddleware:

@@ -1,6 +1,6 @@
 import pytest
 
-from contentgen.netguard import url_is_private
+from apps.core.netguard import url_is_private
 
 
 @pytest.mark.parametrize("url", [

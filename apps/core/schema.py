@@ -1,17 +1,7 @@
-"""OpenAPI pieces shared by every endpoint: the Bearer scheme and the error shape."""
+"""OpenAPI pieces shared by every endpoint: the error shape and paginated lists."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "apps.accounts.authentication.ApiKeyAuthentication"
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "An API key from `manage.py create_api_key`."}
 
 
 ErrorSerializer = inline_serializer("Error", {

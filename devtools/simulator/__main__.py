@@ -1,4 +1,4 @@
-"""Runs the simulator as a process: `python -m tests.simulator --port 0`.
+"""Runs the simulator as a process: `python -m devtools.simulator --port 0`.
 
 Prints one line `SIMULATOR_READY http://127.0.0.1:<port>` once it accepts
 connections, then serves until SIGTERM or SIGINT and exits with code 0.
@@ -32,7 +32,7 @@ def parse_config(text: str | None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.simulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--config", default=None, help="JSON object, or @file.json")

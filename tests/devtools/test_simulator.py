@@ -19,8 +19,8 @@ from typing import Any
 import openai
 import pytest
 
-from tests.simulator import SimulatorServer, start_simulator
-from tests.simulator.content import generate_content, read_prompt
+from devtools.simulator import SimulatorServer, start_simulator
+from devtools.simulator.content import generate_content, read_prompt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -591,7 +591,7 @@ def test_every_language_names_the_product_in_title_and_description(language):
 def test_cli_prints_ready_line_and_stops_on_sigterm():
     # given the simulator started as a process
     config = json.dumps({"default": {"latency_ms": 1}})
-    command = [sys.executable, "-m", "tests.simulator", "--host", "127.0.0.1", "--port", "0"]
+    command = [sys.executable, "-m", "devtools.simulator", "--host", "127.0.0.1", "--port", "0"]
     process = subprocess.Popen(
         [*command, "--config", config],
         cwd=REPO_ROOT,

@@ -1,0 +1,76 @@
+"""The jobs app's plain data: what a submission is, the records the ledger takes, the
+status sets, and the one "try again later" signal. No queries and no side effects,
+so serializers, services and tasks can all import it without importing each other.
+"""
+
+from dataclasses import dataclass, field
+
+from apps.generation.client import LLMUsage
+from apps.generation.prompts import ItemInput
+from apps.jobs.models import Job, JobItem
+
+ItemStatus = JobItem.Status
+JobStatus = Job.Status
+
+# A job that still has work to do (a paused job waits for its budget, not for workers).
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+# A job that may still change (cancel, resume and pause act on these).
+OPEN_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)
+FINAL_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.PARTIALLY_SUCCEEDED, JobStatus.FAILED,
+                      JobStatus.CANCELLED)
+# Items whose estimate is still owed to the budget.
+COMMITTED_ITEM_STATUSES = (ItemStatus.PENDING, ItemStatus.RUNNING, ItemStatus.BATCHED)
+# The job counter each final item status moves.
+STATUS_COUNTER = {
+    ItemStatus.SUCCEEDED: "items_succeeded",
+    ItemStatus.NEEDS_REVIEW: "items_needs_review",
+    ItemStatus.FAILED: "items_failed",
+}
+
+
+@dataclass(frozen=True)
+class JobSubmission:
+    """A validated job request, however it arrived (JSON, CSV, the admin)."""
+
+    kind: str
+    brand: str
+    locales: list[str]
+    model: str
+    items: list[ItemInput] = field(default_factory=list)
+    fallback: bool = True
+    priority: str = Job.Priority.STANDARD
+    fresh: bool = False  # True: never serve a cached output
+    webhook_url: str = ""
+
+
+class RetryLater(Exception):
+    """The item went back to its queue untouched or after a transient failure; its task
+    should run again after `countdown` seconds."""
+
+    def __init__(self, countdown: float, reason: str):
+        self.countdown = countdown
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One call to a model, as billed."""
+
+    outcome: str
+    usage: LLMUsage
+    latency_ms: int = 0
+    provider_model: str = ""
+    error: str = ""
+    checks: dict | None = None
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How an item ends."""
+
+    status: str
+    content: dict | None = None
+    checks: dict | None = None
+    model_used: str = ""
+    error: str = ""

@@ -1,0 +1,33 @@
+"""The output cache: the same product, brand version, kind, locale and model as an
+earlier succeeded item gets that item's content back, unbilled (unless `fresh`)."""
+
+from django.conf import settings
+
+from apps.core.digest import json_digest
+from apps.generation.prompts import ItemInput
+from apps.jobs.models import ContentCacheEntry, JobItem
+
+# Bump when prompts or checks change in a way that should invalidate cached outputs.
+CACHE_FORMAT = 1
+
+
+def cache_key(*, workspace_id: int, version_id: int, kind: str, locale: str, item: ItemInput,
+              model: str) -> str:
+    # Everything that shapes the output: change any of it and the cache misses.
+    return json_digest([workspace_id, version_id, kind, locale, item.as_json(), model,
+                        settings.GENERATION_MAX_OUTPUT_TOKENS, CACHE_FORMAT])
+
+
+def cache_lookup(*, workspace_id: int, keys: set[str]) -> dict[str, ContentCacheEntry]:
+    return {entry.key: entry for entry in ContentCacheEntry.objects.filter(
+        workspace_id=workspace_id, key__in=keys)}
+
+
+def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used: str) -> None:
+    job = item.job
+    key = cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
+                    locale=item.locale, item=ItemInput(**item.input), model=item.model)
+    # Insert-or-ignore: the same product may finish in two jobs at once.
+    ContentCacheEntry.objects.bulk_create([ContentCacheEntry(
+        workspace_id=job.workspace_id, key=key, model=model_used, content=content,
+        checks=checks)], ignore_conflicts=True)

@@ -1,0 +1,202 @@
+"""Generating one item: claim it, pick the live route, wait for the route's rate-limit
+slot, call the model, assess the answer, rewrite with the failure fed back up to the
+workspace's bound, and record every call in the ledger.
+
+Content that still fails the checks is stored as `needs_review`, never `succeeded`.
+A transient provider failure releases the item and raises RetryLater; the Celery
+task is the system's only retry loop.
+"""
+
+import random
+
+from django.conf import settings
+
+from apps.generation.catalog import ModelSpec, catalog_get
+from apps.generation.client import (
+    AnswerRejected,
+    LLMRequest,
+    LLMResult,
+    PermanentLLMError,
+    TransientLLMError,
+    complete,
+)
+from apps.generation.prompts import ItemInput, Prompt, prompt_build
+from apps.generation.ratelimit import WaitTooLong
+from apps.generation.router import POLICY_CHEAPEST, RoutingError, route_choose
+from apps.generation.schemas import output_schema
+from apps.generation.tokens import prompt_tokens
+from apps.generation.traffic import (
+    breaker_policy,
+    route_acquire,
+    route_allowed,
+    route_back_off,
+    route_failed,
+    route_limits,
+    route_succeeded,
+)
+from apps.jobs.domain import Attempt, Finish, ItemStatus, RetryLater
+from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.jobs.services.assessment import answer_assess, check_rules_for
+from apps.jobs.services.budget import budget_reached
+from apps.jobs.services.ledger import item_claim, item_pause, item_record, item_release
+
+Outcome = GenerationAttempt.Outcome
+
+
+def item_generate(*, item_id: int, token: str | None = None) -> None:
+    """Generate one item. Raises RetryLater when it should run again later."""
+    item = item_claim(item_id=item_id, token=token)
+    if item is None:
+        return
+    if budget_reached(workspace=item.job.workspace):
+        item_pause(item=item)
+        return
+    if item.attempts > settings.GENERATION_MAX_ATTEMPTS:
+        item_record(item=item, finish=Finish(
+            status=ItemStatus.FAILED,
+            error=item.error or f"gave up after {item.attempts - 1} attempts"))
+        return
+    try:
+        _generate(item)
+    except _NotNow as exc:
+        item_release(item=item, give_back_attempt=True)
+        raise RetryLater(exc.countdown, exc.reason) from exc
+
+
+class _NotNow(Exception):
+    """No call now: the route is down with nowhere to fall back, or its next free
+    rate-limit slot is far off. Nothing was called or billed."""
+
+    def __init__(self, countdown: float, reason: str):
+        self.countdown = countdown
+        self.reason = reason
+
+
+def _generate(item: JobItem) -> None:
+    job = item.job
+    brand = job.brand_version.snapshot
+    catalog = catalog_get()
+    schema = output_schema(job.kind)
+    item_input = ItemInput(**item.input)
+    rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input)
+    tries = 1 + job.workspace.max_regenerations
+    feedback = None
+    reviewable = None  # the last verdict that parsed but failed the checks
+    route = catalog[item.model]
+    for _try in range(tries):
+        prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
+                              feedback=feedback)
+        route = _live_route(item, job, catalog, item_input, prompt)
+        _pace(route, item_input, prompt)
+        wire_schema = schema.json_schema(with_bounds=route.structured_output == "json_object_schema")
+        request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
+                             json_schema=wire_schema,
+                             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
+        try:
+            result = _call(route, request)
+        except TransientLLMError as exc:
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason))
+            _transient_failure(item, exc)
+            return
+        except PermanentLLMError as exc:
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.PERMANENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason), finish=Finish(
+                status=ItemStatus.FAILED, error=exc.reason, model_used=route.key))
+            return
+        except AnswerRejected as exc:
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.REJECTED, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason))
+            feedback = f"{exc.reason}."
+            continue
+        verdict = answer_assess(result=result, schema=schema, rules=rules)
+        if not verdict.passed:
+            item_record(item=item, route=route, attempt=verdict.attempt)
+            feedback = verdict.feedback
+            if verdict.content is not None:
+                reviewable = verdict
+            continue
+        item_record(item=item, route=route, attempt=verdict.attempt, finish=Finish(
+            status=ItemStatus.SUCCEEDED, content=verdict.content,
+            checks=verdict.report.as_dict(), model_used=result.model))
+        return
+    if reviewable is not None:
+        item_record(item=item, finish=Finish(
+            status=ItemStatus.NEEDS_REVIEW, content=reviewable.content,
+            checks=reviewable.report.as_dict(), model_used=route.key,
+            error=f"failed the brand checks after {tries} tries: {reviewable.report.feedback()}"))
+        return
+    item_record(item=item, finish=Finish(
+        status=ItemStatus.FAILED, model_used=route.key,
+        error=f"no valid output after {tries} tries: {feedback}"))
+
+
+def _transient_failure(item: JobItem, exc: TransientLLMError) -> None:
+    if item.attempts >= settings.GENERATION_MAX_ATTEMPTS:
+        item_record(item=item, finish=Finish(
+            status=ItemStatus.FAILED, error=f"gave up after {item.attempts} attempts: {exc.reason}"))
+        return
+    item_release(item=item, error=exc.reason)
+    raise RetryLater(_backoff_s(item.attempts, exc.retry_after_s), exc.reason)
+
+
+def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
+    if retry_after_s is not None:
+        return max(retry_after_s, 0.0)
+    base = settings.GENERATION_RETRY_BACKOFF_S * 2 ** max(attempts - 1, 0)
+    # Full jitter keeps a burst of failed items from coming back in lockstep.
+    return random.uniform(0, min(base, settings.GENERATION_RETRY_BACKOFF_MAX_S))
+
+
+def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_input: ItemInput,
+                prompt: Prompt) -> ModelSpec:
+    """The item's routed model, or while its circuit is open, another model that can take
+    a text item, if the job allows fallback. The item records whichever writes it."""
+    routed = catalog[item.model]
+    if route_allowed(routed.key):
+        return routed
+    if job.fallback and not item_input.image_urls:
+        others = {key: spec for key, spec in catalog.items() if key != routed.key}
+        try:
+            decision = route_choose(
+                policy=POLICY_CHEAPEST, catalog=others, text_tokens=prompt_tokens(prompt.messages),
+                image_count=0, output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind])
+        except RoutingError:
+            decision = None
+        if decision is not None and route_allowed(decision.model.key):
+            return decision.model
+    raise _NotNow(breaker_policy().cooldown_s, f"route {routed.key} is down (circuit open)")
+
+
+def _pace(route: ModelSpec, item_input: ItemInput, prompt: Prompt) -> None:
+    """Wait for this call's slot under the route's shared limits (requests and tokens)."""
+    limits = route_limits(route)
+    if limits is None:
+        return
+    tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
+              + len(item_input.image_urls) * route.image_input_tokens)
+    try:
+        route_acquire(route.key, limits, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
+    except WaitTooLong as exc:
+        raise _NotNow(exc.wait_s, f"route {route.key} is rate limited for {exc.wait_s:.0f}s") from exc
+
+
+def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:
+    """One model call, with the route's breaker told how it went."""
+    try:
+        result = complete(request)
+    except TransientLLMError as exc:
+        if exc.status == 429:
+            # Rate limits are not outages: the whole route backs off instead.
+            route_back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
+        else:
+            route_failed(route.key)
+        raise
+    except AnswerRejected:
+        route_succeeded(route.key)  # the route answered; the answer was bad
+        raise
+    route_succeeded(route.key)
+    return result

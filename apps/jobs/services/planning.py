@@ -1,0 +1,148 @@
+"""Planning a job before anything runs: the brand version it pins, every item × locale
+routed and priced, cache hits found, and the estimate per model and per policy."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Workspace
+from apps.brands.models import BrandTemplateVersion
+from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
+from apps.core.errors import InvalidInput
+from apps.generation.catalog import ModelSpec, catalog_get
+from apps.generation.prompts import ItemInput, prompt_build
+from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
+from apps.generation.tokens import prompt_tokens
+from apps.jobs.domain import JobSubmission
+from apps.jobs.models import ContentCacheEntry
+from apps.jobs.services.budget import BudgetFigures, budget_figures
+from apps.jobs.services.cache import cache_key, cache_lookup
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    position: int
+    item: ItemInput
+    locale: str
+    decision: RouteDecision  # under the job's policy
+    policies: dict[str, RouteDecision | None]  # auto and cheapest, for the estimate
+    cache_key: str
+    cached: ContentCacheEntry | None  # an earlier output served instead of a call
+
+    @property
+    def model(self) -> str:
+        return self.decision.model.key
+
+    @property
+    def estimated_cost_usd(self) -> Decimal:
+        return self.decision.estimate.cost_usd
+
+
+@dataclass(frozen=True)
+class Plan:
+    version: BrandTemplateVersion
+    items: list[PlannedItem]
+
+    @property
+    def to_run(self) -> list[PlannedItem]:
+        return [p for p in self.items if p.cached is None]
+
+    @property
+    def estimated_cost_usd(self) -> Decimal:
+        return sum((p.estimated_cost_usd for p in self.to_run), Decimal(0))
+
+
+def brand_version_for(*, workspace: Workspace, slug: str) -> BrandTemplateVersion:
+    brand = brand_get_for_workspace(workspace=workspace, slug=slug)
+    if brand is None:
+        message = _("No brand with the slug “%(slug)s” exists in this workspace.") % {"slug": slug}
+        raise InvalidInput(message, code="unknown_brand", fields={"brand": [message]})
+    if brand.archived_at is not None:
+        message = _("The brand “%(slug)s” is archived and takes no new jobs.") % {"slug": slug}
+        raise InvalidInput(message, code="brand_archived", fields={"brand": [message]})
+    return brand_latest_version(brand=brand)
+
+
+def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
+    version = brand_version_for(workspace=workspace, slug=submission.brand)
+    catalog = catalog_get()
+    routed = _items_route(submission=submission, brand=version.snapshot, catalog=catalog)
+    keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=submission.kind,
+                      locale=locale, item=item, model=decision.model.key)
+            for _position, item, locale, decision, _policies in routed]
+    found = {} if submission.fresh else cache_lookup(workspace_id=workspace.pk, keys=set(keys))
+    return Plan(version=version, items=[
+        PlannedItem(position, item, locale, decision, policies, key, found.get(key))
+        for (position, item, locale, decision, policies), key in zip(routed, keys, strict=True)])
+
+
+def _items_route(*, submission: JobSubmission, brand: dict, catalog: dict[str, ModelSpec]):
+    output_tokens = settings.GENERATION_EXPECTED_OUTPUT_TOKENS[submission.kind]
+    routed = []
+    for position, item in enumerate(submission.items):
+        for locale in submission.locales:
+            prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
+            route = partial(route_choose, catalog=catalog, text_tokens=prompt_tokens(prompt.messages),
+                            image_count=len(item.image_urls), output_tokens=output_tokens)
+            try:
+                decision = route(policy=submission.model)
+            except RoutingError as exc:
+                # Name the item at fault as well as the model field.
+                raise RoutingError(exc.message, fields={
+                    "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
+                }) from exc
+            policies = {policy: (decision if policy == submission.model else route(policy=policy))
+                        for policy in POLICIES}
+            routed.append((position, item, locale, decision, policies))
+    return routed
+
+
+@dataclass(frozen=True)
+class ModelEstimate:
+    items: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal | None  # None: some item cannot run on this model
+
+
+@dataclass(frozen=True)
+class JobEstimate:
+    items_total: int
+    policy: str
+    cost_usd: Decimal  # under the job's policy, cached items excluded
+    items_cached: int
+    routed: dict[str, ModelEstimate]  # model -> the items the policy sends there
+    models: dict[str, ModelEstimate]  # model -> every item on that one model
+    policies: dict[str, Decimal | None]  # auto / cheapest -> their cost
+    budget: BudgetFigures | None
+
+
+def _sum_estimates(estimates) -> ModelEstimate:
+    estimates = list(estimates)
+    costs = [e.cost_usd for e in estimates]
+    return ModelEstimate(
+        items=len(estimates), input_tokens=sum(e.input_tokens for e in estimates),
+        output_tokens=sum(e.output_tokens for e in estimates),
+        cost_usd=None if any(c is None for c in costs) else sum(costs, Decimal(0)))
+
+
+def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstimate:
+    """What a job would cost, per model and per policy, without running anything."""
+    plan = job_plan(workspace=workspace, submission=submission)
+    to_run = plan.to_run
+    by_model: dict[str, list] = {}
+    for p in to_run:
+        by_model.setdefault(p.model, []).append(p.decision.estimate)
+    cost = plan.estimated_cost_usd
+    return JobEstimate(
+        items_total=len(plan.items), policy=submission.model, cost_usd=cost,
+        items_cached=len(plan.items) - len(to_run),
+        routed={model: _sum_estimates(estimates) for model, estimates in by_model.items()},
+        models={model: _sum_estimates(p.decision.estimates[model] for p in to_run)
+                for model in catalog_get()},
+        policies={policy: sum((p.policies[policy].estimate.cost_usd for p in to_run), Decimal(0))
+                  for policy in POLICIES},
+        budget=budget_figures(workspace=workspace, adding=cost))
