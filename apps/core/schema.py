@@ -3,7 +3,6 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-
 ErrorSerializer = inline_serializer("Error", {
     "error": inline_serializer("ErrorBody", {
         "code": serializers.CharField(help_text="Stable, for machines: invalid, not_found, ..."),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from apps.generation.catalog import catalog_get
@@ -13,8 +14,6 @@ class ModelPriceAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "model":
-            from django import forms
-
             return forms.ChoiceField(choices=[(key, key) for key in catalog_get()],
                                      label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)

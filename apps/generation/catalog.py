@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.generation.models import ModelPrice
+
 STRUCTURED_OUTPUT_MODES = ("json_schema", "json_object", "json_object_schema", "prompt")
 
 
@@ -24,7 +26,6 @@ class ModelSpec:
     # json_schema (OpenAI strict), json_object, json_object_schema (llama.cpp's
     # json_object with a schema grammar) or prompt (schema in the prompt only).
     structured_output: str
-    tokens_per_second: int = 0
     image_input_tokens: int = 0
     batch_api: bool = False  # the endpoint runs OpenAI's Batch API
     rpm: int = 0  # the provider's requests per minute for this route; 0 = no limit
@@ -35,8 +36,10 @@ class ModelSpec:
         # An unknown mode would silently send no response format at all.
         if self.structured_output not in STRUCTURED_OUTPUT_MODES:
             raise ImproperlyConfigured(
-                f"{self.key}: structured_output must be one of {', '.join(STRUCTURED_OUTPUT_MODES)}, "
-                f"not {self.structured_output!r}")
+                f"{self.key}: structured_output must be one of "
+                f"{', '.join(STRUCTURED_OUTPUT_MODES)}, "
+                f"not {self.structured_output!r}"
+            )
 
     def cost_usd(self, input_tokens: int, output_tokens: int) -> Decimal:
         million = Decimal(1_000_000)
@@ -56,15 +59,15 @@ _price_lock = threading.Lock()
 
 def _price_overrides() -> dict[str, dict]:
     global _price_cache
-    from apps.generation.models import ModelPrice
-
     with _price_lock:
         if _price_cache is not None and time.monotonic() - _price_cache[0] < PRICE_CACHE_S:
             return _price_cache[1]
     rows = {
-        row.model: {"input_usd_per_mtok": row.input_usd_per_mtok,
-                    "output_usd_per_mtok": row.output_usd_per_mtok,
-                    **({"context_tokens": row.context_tokens} if row.context_tokens else {})}
+        row.model: {
+            "input_usd_per_mtok": row.input_usd_per_mtok,
+            "output_usd_per_mtok": row.output_usd_per_mtok,
+            **({"context_tokens": row.context_tokens} if row.context_tokens else {}),
+        }
         for row in ModelPrice.objects.all()
     }
     with _price_lock:
@@ -80,8 +83,10 @@ def catalog_cache_clear() -> None:
 
 def catalog_get() -> dict[str, ModelSpec]:
     overrides = _price_overrides()
-    return {key: ModelSpec(key=key, **{**entry, **overrides.get(key, {})})
-            for key, entry in settings.MODEL_CATALOG.items()}
+    return {
+        key: ModelSpec(key=key, **{**entry, **overrides.get(key, {})})
+        for key, entry in settings.MODEL_CATALOG.items()
+    }
 
 
 def catalog_model_keys() -> list[str]:

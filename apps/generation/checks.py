@@ -23,6 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 import snowballstemmer
+from lingua import Language, LanguageDetectorBuilder
 
 from apps.localization.figures import find_prices
 
@@ -338,8 +339,6 @@ def _language_detector():
     if _detector is None:
         with _detector_lock:
             if _detector is None:
-                from lingua import Language, LanguageDetectorBuilder
-
                 _detector = (
                     LanguageDetectorBuilder.from_languages(
                         Language.ENGLISH, Language.SPANISH, Language.RUSSIAN,

@@ -107,15 +107,15 @@ def _tone_line(brand: dict) -> str:
 
 def _length_lines(kind: str, bounds: dict) -> str:
     lines = []
-    for field in CONTENT_FIELDS[kind]:
-        bound = bounds.get(field) or {}
+    for name in CONTENT_FIELDS[kind]:
+        bound = bounds.get(name) or {}
         low, high = bound.get("min"), bound.get("max")
         if low and high:
-            lines.append(f"- {field}: {low} to {high} characters")
+            lines.append(f"- {name}: {low} to {high} characters")
         elif high:
-            lines.append(f"- {field}: at most {high} characters")
+            lines.append(f"- {name}: at most {high} characters")
         elif low:
-            lines.append(f"- {field}: at least {low} characters")
+            lines.append(f"- {name}: at least {low} characters")
     return ("Length limits:\n" + "\n".join(lines) + "\n") if lines else ""
 
 

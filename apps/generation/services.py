@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import InvalidInput
 from apps.generation.catalog import catalog_cache_clear, catalog_get
 from apps.generation.client import list_models
 from apps.generation.models import ModelPrice
-from apps.core.errors import InvalidInput
 
 MILLION = Decimal(1_000_000)
 

@@ -7,12 +7,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import BrandTemplate
+from apps.core.errors import ServiceError
 from apps.generation.prompts import ItemInput
-from apps.jobs.models import GenerationAttempt, Job, JobItem, WebhookDelivery
 from apps.jobs.domain import JobSubmission
+from apps.jobs.models import GenerationAttempt, Job, JobItem, WebhookDelivery
 from apps.jobs.services import job_submit
 from apps.localization.locales import locale_tags
-from apps.core.errors import ServiceError
 
 
 def _pretty_json(value) -> str:

@@ -2,8 +2,8 @@ from django.urls import path
 
 from apps.jobs.apis import (
     EstimateApi,
-    JobDetailApi,
     JobCancelApi,
+    JobDetailApi,
     JobItemListApi,
     JobListCreateApi,
     JobResumeApi,

@@ -4,8 +4,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import PermissionDenied
 
-from apps.ops import health
 from apps.core.api import error_body
+from apps.ops import health
 
 
 # Probes are plain Django views: no API key, no throttle (load balancers call them),

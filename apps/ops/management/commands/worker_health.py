@@ -1,10 +1,10 @@
 from urllib.parse import urlsplit
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
 
-from contentgen.celery import app
 from apps.ops.health import redact
 
 
