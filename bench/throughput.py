@@ -110,60 +110,33 @@ def run(args) -> dict:
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
         sim_process, sim_url = start_simulator(
-            {"default": {"latency_ms": int(args.latency * 1000), "rpm_limit": args.rpm}}, log_dir
-        )
+            {"default": {"latency_ms": int(args.latency * 1000), "rpm_limit": args.rpm}}, log_dir)
         for prefix in ("HERMES", "OPENAI"):
             env[f"{prefix}_BASE_URL"] = sim_url + "/v1"
             env[f"{prefix}_API_KEY"] = "sk-bench"
             # Configured just under the provider's limit, as an operator would.
             env[f"{prefix}_RPM"] = str(int(args.rpm * args.limit_margin))
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"],
-            cwd=devstack.BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        key = (
-            subprocess.run(
-                [sys.executable, "manage.py", "create_api_key", "--workspace", "bench"],
-                cwd=devstack.BASE_DIR,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=devstack.BASE_DIR,
+                       env=env, check=True, capture_output=True)
+        key = subprocess.run(
+            [sys.executable, "manage.py", "create_api_key", "--workspace", "bench"],
+            cwd=devstack.BASE_DIR, env=env, check=True, capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]
         web = devstack.start_web(env=env, port=devstack.free_port(), log_dir=log_dir, workers=2)
         processes.append(web)
-        workers = [
-            devstack.start_worker(
-                env=env, log_dir=log_dir, concurrency=args.concurrency, name=f"worker{n}"
-            )
-            for n in range(args.workers)
-        ]
+        workers = [devstack.start_worker(env=env, log_dir=log_dir, concurrency=args.concurrency,
+                                         name=f"worker{n}") for n in range(args.workers)]
         processes.extend(workers)
 
-        client = httpx.Client(
-            base_url=web.url, timeout=60, headers={"Authorization": f"Bearer {key}"}
-        )
-        client.post(
-            "/api/v1/brands/",
-            json={"slug": "bench", "name": "Bench", "voice": "Warm, calm and practical."},
-        ).raise_for_status()
+        client = httpx.Client(base_url=web.url, timeout=60,
+                              headers={"Authorization": f"Bearer {key}"})
+        brand = {"slug": "bench", "name": "Bench", "voice": "Warm, calm and practical."}
+        client.post("/api/v1/brands/", json=brand).raise_for_status()
         cpu_before = {p.name: cpu_seconds(p.popen.pid) for p in [web, *workers]}
         started = time.monotonic()
-        response = client.post(
-            "/api/v1/jobs/",
-            json={
-                "kind": "product_description",
-                "brand": "bench",
-                "locales": ["en"],
-                "items": products(args.items),
-            },
-        )
+        response = client.post("/api/v1/jobs/", json={
+            "kind": "product_description", "brand": "bench", "locales": ["en"],
+            "items": products(args.items)})
         response.raise_for_status()
         submitted_s = time.monotonic() - started
         job_id = response.json()["id"]
@@ -185,26 +158,19 @@ def run(args) -> dict:
         ceiling = min(args.rpm / 60, args.workers * args.concurrency / args.latency)
         achieved = done / wall
         return {
-            "items": args.items,
-            "status": job["status"],
-            "progress": job["progress"],
-            "submit_s": round(submitted_s, 2),
-            "wall_s": round(wall, 1),
-            "items_per_s": round(achieved, 2),
-            "ceiling_items_per_s": round(ceiling, 2),
+            "items": args.items, "status": job["status"], "progress": job["progress"],
+            "submit_s": round(submitted_s, 2), "wall_s": round(wall, 1),
+            "items_per_s": round(achieved, 2), "ceiling_items_per_s": round(ceiling, 2),
             "ratio": round(achieved / ceiling, 3),
-            "provider_calls": stats["total"],
-            "answered_429": statuses.get("429", 0),
+            "provider_calls": stats["total"], "answered_429": statuses.get("429", 0),
             "share_429": round(statuses.get("429", 0) / max(stats["total"], 1), 4),
             "duplicate_calls": max(statuses.get("200", 0) - job["items_total"], 0),
             "cpu_ms_per_item_web": round(1000 * cpu_web / max(done, 1), 2),
             "cpu_ms_per_item_workers": round(1000 * cpu_workers / max(done, 1), 2),
             "peak_rss_mb_web": round(peak_rss_mb(web.popen.pid), 1),
             "peak_rss_mb_workers": round(sum(peak_rss_mb(w.popen.pid) for w in workers), 1),
-            "workers": args.workers,
-            "concurrency_per_worker": args.concurrency,
-            "rpm": args.rpm,
-            "latency_s": args.latency,
+            "workers": args.workers, "concurrency_per_worker": args.concurrency,
+            "rpm": args.rpm, "latency_s": args.latency,
             "database": urlsplit(env["DATABASE_URL"]).scheme,
         }
     finally:
@@ -222,12 +188,8 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=1.0, help="seconds per model call")
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     parser.add_argument("--concurrency", type=int, default=32, help="threads per worker")
-    parser.add_argument(
-        "--limit-margin",
-        type=float,
-        default=0.98,
-        help="our configured RPM as a share of the provider's",
-    )
+    parser.add_argument("--limit-margin", type=float, default=0.98,
+                        help="our configured RPM as a share of the provider's")
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
     result = run(args)

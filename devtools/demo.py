@@ -29,41 +29,22 @@ BRAND = {
     "banned_terms": ["cheap"],
 }
 PRODUCTS = [
-    {
-        "sku": "LAMP-OAK-45",
-        "name": "Oak desk lamp",
-        "brief": "Dimmable LED desk lamp, solid oak base.",
-        "attributes": {"material": "oak", "height_cm": 45},
-        "price": "49.90",
-        "currency": "EUR",
-        "keywords": ["desk lamp", "oak"],
-    },
-    {
-        "sku": "MUG-STONE-350",
-        "name": "Stoneware mug",
-        "brief": "Hand-glazed stoneware mug, 350 ml.",
-        "attributes": {"material": "stoneware", "capacity_ml": 350},
-        "price": "14.00",
-        "currency": "EUR",
-        "keywords": ["mug"],
-    },
-    {
-        "sku": "THROW-WOOL-130",
-        "name": "Wool throw",
-        "brief": "Soft merino wool throw, 130 x 170 cm.",
-        "attributes": {"material": "merino wool", "size_cm": "130x170"},
-        "price": "89.00",
-        "currency": "EUR",
-        "keywords": ["throw", "wool"],
-    },
+    {"sku": "LAMP-OAK-45", "name": "Oak desk lamp",
+     "brief": "Dimmable LED desk lamp, solid oak base.",
+     "attributes": {"material": "oak", "height_cm": 45}, "price": "49.90", "currency": "EUR",
+     "keywords": ["desk lamp", "oak"]},
+    {"sku": "MUG-STONE-350", "name": "Stoneware mug", "brief": "Hand-glazed stoneware mug, 350 ml.",
+     "attributes": {"material": "stoneware", "capacity_ml": 350}, "price": "14.00",
+     "currency": "EUR", "keywords": ["mug"]},
+    {"sku": "THROW-WOOL-130", "name": "Wool throw",
+     "brief": "Soft merino wool throw, 130 x 170 cm.",
+     "attributes": {"material": "merino wool", "size_cm": "130x170"}, "price": "89.00",
+     "currency": "EUR", "keywords": ["throw", "wool"]},
 ]
 IMAGE_PRODUCT = {
-    "sku": "CHAIR-ASH-01",
-    "name": "Ash dining chair",
-    "brief": "Ash wood dining chair.",
+    "sku": "CHAIR-ASH-01", "name": "Ash dining chair", "brief": "Ash wood dining chair.",
     "image_urls": ["https://upload.wikimedia.org/wikipedia/commons/3/3f/Chair_wood.jpg"],
-    "price": "129.00",
-    "currency": "EUR",
+    "price": "129.00", "currency": "EUR",
 }
 LOCALES = ["es", "ru", "en"]
 
@@ -73,14 +54,8 @@ def say(message: str) -> None:
 
 
 def run_manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=devstack.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=devstack.BASE_DIR, env=env,
+                            capture_output=True, text=True, check=True)
     return result.stdout
 
 
@@ -116,9 +91,8 @@ def main() -> int:
             # A 135M model seldom passes the brand checks (language, length...); rewriting
             # would only triple the wait. Items that fail show as needs_review with the report.
             env.setdefault("GENERATION_MAX_REGENERATIONS", "0")
-            say(
-                "  (regenerations off for the tiny local model: failed checks show as needs_review)"
-            )
+            say("  (regenerations off for the tiny local model: "
+                "failed checks show as needs_review)")
         products = list(PRODUCTS)
         if env.get("OPENAI_API_KEY"):
             products.append(IMAGE_PRODUCT)
@@ -138,9 +112,8 @@ def main() -> int:
         processes.append(devstack.start_worker(env=env, log_dir=log_dir, concurrency=concurrency))
         say(f"• Celery worker ({concurrency} threads)")
 
-        with httpx.Client(
-            base_url=web.url, timeout=30, headers={"Authorization": f"Bearer {raw_key}"}
-        ) as client:
+        with httpx.Client(base_url=web.url, timeout=30,
+                          headers={"Authorization": f"Bearer {raw_key}"}) as client:
             ok = run_job(client, products)
     except Exception as exc:  # the demo reports any failure and still shuts down
         say(f"\nDemo failed: {exc}")
@@ -150,9 +123,8 @@ def main() -> int:
     finally:
         for process in reversed(processes):
             process.stop()
-        say(
-            f"\nEverything stopped. Total time {time.monotonic() - started:.1f}s; logs in {log_dir}"
-        )
+        say(f"\nEverything stopped. Total time {time.monotonic() - started:.1f}s; "
+            f"logs in {log_dir}")
     return 0 if ok else 1
 
 
@@ -161,34 +133,23 @@ def run_job(client: httpx.Client, products: list[dict]) -> bool:
     response.raise_for_status()
     say(f"• brand '{BRAND['slug']}' created (version {response.json()['version']})")
 
-    response = client.post(
-        "/api/v1/jobs/",
-        json={
-            "kind": "product_description",
-            "brand": BRAND["slug"],
-            "locales": LOCALES,
-            "model": "auto",
-            "items": products,
-        },
-    )
+    response = client.post("/api/v1/jobs/", json={
+        "kind": "product_description", "brand": BRAND["slug"], "locales": LOCALES,
+        "model": "auto", "items": products})
     if response.status_code != 202:
         raise RuntimeError(f"submit answered {response.status_code}: {response.text}")
     job = response.json()
-    say(
-        f"\nPOST /api/v1/jobs/ → 202  job {job['id']}: {job['items_total']} items, "
-        f"estimated ${Decimal(job['estimated_cost_usd']):.6f}"
-    )
+    say(f"\nPOST /api/v1/jobs/ → 202  job {job['id']}: {job['items_total']} items, "
+        f"estimated ${Decimal(job['estimated_cost_usd']):.6f}")
 
     submitted = time.monotonic()
     last = None
     while True:
         job = client.get(f"/api/v1/jobs/{job['id']}/").json()
         progress = job["progress"]
-        line = (
-            f"  {job['status']:<20} {progress['succeeded']} succeeded, "
-            f"{progress['needs_review']} to review, {progress['failed']} failed, "
-            f"{progress['pending']} pending"
-        )
+        line = (f"  {job['status']:<20} {progress['succeeded']} succeeded, "
+                f"{progress['needs_review']} to review, {progress['failed']} failed, "
+                f"{progress['pending']} pending")
         if line != last:
             say(f"{line}   ({time.monotonic() - submitted:.0f}s)")
             last = line
@@ -199,46 +160,29 @@ def run_job(client: httpx.Client, products: list[dict]) -> bool:
     items = client.get(f"/api/v1/jobs/{job['id']}/items/?page_size=100").json()["results"]
     for item in items:
         print_item(item)
-    say(
-        f"\nJob {job['status']} in {time.monotonic() - submitted:.1f}s: "
+    say(f"\nJob {job['status']} in {time.monotonic() - submitted:.1f}s: "
         f"{job['usage']['input_tokens']} input + {job['usage']['output_tokens']} output tokens, "
         f"cost ${Decimal(job['cost']['actual_usd']):.6f} "
-        f"(estimated ${Decimal(job['cost']['estimated_usd']):.6f})"
-    )
+        f"(estimated ${Decimal(job['cost']['estimated_usd']):.6f})")
     return job["status"] in {"succeeded", "partially_succeeded"}
 
 
 def print_item(item: dict) -> None:
-    say(
-        f"\n── {item['sku']} [{item['locale']}] · {item['status']} · {item['model']} · "
-        f"{item['input_tokens']}+{item['output_tokens']} tokens · ${Decimal(item['cost_usd']):.6f}"
-    )
+    say(f"\n── {item['sku']} [{item['locale']}] · {item['status']} · {item['model']} · "
+        f"{item['input_tokens']}+{item['output_tokens']} tokens · ${Decimal(item['cost_usd']):.6f}")
     if item["status"] == "failed" and item["error"]:
         say(f"   error: {item['error']}")
     for failure in (item.get("checks") or {}).get("failures", []):
-        say(
-            textwrap.fill(
-                f"check failed: {failure['detail']}",
-                width=100,
-                initial_indent="   ! ",
-                subsequent_indent="     ",
-            )
-        )
+        say(textwrap.fill(f"check failed: {failure['detail']}", width=100, initial_indent="   ! ",
+                          subsequent_indent="     "))
     content = item["content"] or {}
     for field in ("title", "short_description", "description", "meta_description"):
         if content.get(field):
-            say(
-                textwrap.fill(
-                    f"{field}: {content[field]}",
-                    width=100,
-                    initial_indent="   ",
-                    subsequent_indent="      ",
-                )
-            )
+            say(textwrap.fill(f"{field}: {content[field]}", width=100, initial_indent="   ",
+                              subsequent_indent="      "))
     for bullet in content.get("bullets", []):
-        say(
-            textwrap.fill(f"• {bullet}", width=100, initial_indent="   ", subsequent_indent="     ")
-        )
+        say(textwrap.fill(f"• {bullet}", width=100, initial_indent="   ",
+                          subsequent_indent="     "))
 
 
 if __name__ == "__main__":

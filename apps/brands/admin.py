@@ -47,8 +47,8 @@ class LocaleOverrideForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A language covers every market of it; a full tag wins over its language.
         self.fields["locale"].choices = [
-            (language, language) for language in locale_languages()
-        ] + [(tag, tag) for tag in locale_tags()]
+            (language, language) for language in locale_languages()] + [
+            (tag, tag) for tag in locale_tags()]
 
 
 class LocaleOverrideInline(admin.StackedInline):
@@ -81,49 +81,28 @@ class VersionInline(admin.TabularInline):
         if version.number == 1:
             return "—"
         url = reverse("admin:brands_brandtemplate_diff", args=[version.brand_id])
-        return format_html(
-            '<a href="{}?a={}&b={}">{}</a>',
-            url,
-            version.number - 1,
-            version.number,
-            _("changes from the previous version"),
-        )
+        return format_html('<a href="{}?a={}&b={}">{}</a>', url, version.number - 1,
+                           version.number, _("changes from the previous version"))
 
 
 class PreviewForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("kind"),
-        choices=(
-            ("product_description", _("Product description")),
-            ("marketing_copy", _("Marketing copy")),
-        ),
-    )
-    product = forms.JSONField(
-        label=_("sample product"),
-        initial=SAMPLE_PRODUCT,
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
-    )
+    kind = forms.ChoiceField(label=_("kind"), choices=(
+        ("product_description", _("Product description")), ("marketing_copy", _("Marketing copy"))))
+    product = forms.JSONField(label=_("sample product"), initial=SAMPLE_PRODUCT,
+                              widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
 
     def clean_product(self):
         product = self.cleaned_data["product"]
         if not isinstance(product, dict) or not product.get("name"):
             raise forms.ValidationError(
-                _("Give the product as a JSON object with at least a name.")
-            )
+                _("Give the product as a JSON object with at least a name."))
         return product
 
 
 @admin.register(BrandTemplate)
 class BrandTemplateAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "slug",
-        "workspace",
-        "formality",
-        "latest_version",
-        "archived_at",
-        "updated_at",
-    )
+    list_display = ("name", "slug", "workspace", "formality", "latest_version", "archived_at",
+                    "updated_at")
     list_filter = ("workspace", "formality", "energy", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "slug", "voice", "audience")
     actions = ["duplicate", "archive"]
@@ -131,31 +110,16 @@ class BrandTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ("archived_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("workspace", "name", "slug")}),
-        (
-            _("Voice and tone"),
-            {
-                "fields": ("voice", ("formality", "energy", "humour")),
-                "description": _("How every text should sound."),
-            },
-        ),
+        (_("Voice and tone"), {
+            "fields": ("voice", ("formality", "energy", "humour")),
+            "description": _("How every text should sound."),
+        }),
         (_("Audience"), {"fields": ("audience",)}),
-        (
-            _("Rules"),
-            {
-                "fields": (
-                    "do_list",
-                    "dont_list",
-                    "banned_terms",
-                    "required_terms",
-                    "keywords_policy",
-                )
-            },
-        ),
+        (_("Rules"), {"fields": ("do_list", "dont_list", "banned_terms", "required_terms",
+                                 "keywords_policy")}),
         (_("Length"), {"fields": ("length_bounds",), "classes": ("collapse",)}),
-        (
-            _("Status"),
-            {"fields": ("archived_at", "created_at", "updated_at"), "classes": ("collapse",)},
-        ),
+        (_("Status"), {"fields": ("archived_at", "created_at", "updated_at"),
+                       "classes": ("collapse",)}),
     )
 
     @admin.display(description=_("version"))
@@ -174,43 +138,25 @@ class BrandTemplateAdmin(admin.ModelAdmin):
     def duplicate(self, request, queryset):
         for brand in queryset:
             brand_duplicate(brand=brand)
-        self._report(
-            request,
-            queryset.count(),
-            ngettext(
-                "%(count)d template duplicated.",
-                "%(count)d templates duplicated.",
-                queryset.count(),
-            ),
-        )
+        self._report(request, queryset.count(), ngettext(
+            "%(count)d template duplicated.", "%(count)d templates duplicated.", queryset.count()))
 
     @admin.action(description=_("Archive the selected templates"))
     def archive(self, request, queryset):
         for brand in queryset:
             brand_archive(brand=brand)
-        self._report(
-            request,
-            queryset.count(),
-            ngettext(
-                "%(count)d template archived.", "%(count)d templates archived.", queryset.count()
-            ),
-        )
+        self._report(request, queryset.count(), ngettext(
+            "%(count)d template archived.", "%(count)d templates archived.", queryset.count()))
 
     def _report(self, request, count: int, message: str) -> None:
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_urls(self):
         own = [
-            path(
-                "<int:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="brands_brandtemplate_preview",
-            ),
-            path(
-                "<int:pk>/diff/",
-                self.admin_site.admin_view(self.diff_view),
-                name="brands_brandtemplate_diff",
-            ),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="brands_brandtemplate_preview"),
+            path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view),
+                 name="brands_brandtemplate_diff"),
         ]
         return own + super().get_urls()
 
@@ -235,13 +181,9 @@ class BrandTemplateAdmin(admin.ModelAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": brand,
-            "version": version,
+            "opts": self.model._meta, "original": brand, "version": version,
             "title": _("Prompt preview: %(name)s") % {"name": brand.name},
-            "form": form,
-            "prompts": prompts,
-            "kind": kind,
+            "form": form, "prompts": prompts, "kind": kind,
             "product_json": json.dumps(product, ensure_ascii=False),
             "sample_url": reverse("admin:jobs_job_sample"),
         }
@@ -260,26 +202,15 @@ class BrandTemplateAdmin(admin.ModelAdmin):
             raise Http404
 
         def lines(version):
-            return json.dumps(
-                version.snapshot, indent=2, ensure_ascii=False, sort_keys=True
-            ).splitlines()
+            return json.dumps(version.snapshot, indent=2, ensure_ascii=False,
+                              sort_keys=True).splitlines()
 
         table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-            lines(versions[a]),
-            lines(versions[b]),
-            fromdesc=_("version %(n)s") % {"n": a},
-            todesc=_("version %(n)s") % {"n": b},
-            context=True,
-            numlines=2,
-        )
+            lines(versions[a]), lines(versions[b]), fromdesc=_("version %(n)s") % {"n": a},
+            todesc=_("version %(n)s") % {"n": b}, context=True, numlines=2)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": brand,
-            "numbers": numbers,
-            "a": a,
-            "b": b,
-            "title": _("Changes in %(name)s") % {"name": brand.name},
-            "diff_table": table,
+            "opts": self.model._meta, "original": brand, "numbers": numbers, "a": a, "b": b,
+            "title": _("Changes in %(name)s") % {"name": brand.name}, "diff_table": table,
         }
         return TemplateResponse(request, "admin/brands/brandtemplate/diff.html", context)

@@ -31,52 +31,30 @@ class BrandTemplate(models.Model):
                                   verbose_name=_("workspace"))
     slug = models.SlugField(_("slug"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
-    voice = models.TextField(
-        _("voice and tone"), help_text=_("How the brand sounds, in a few sentences.")
-    )
-    formality = models.CharField(
-        _("formality"), max_length=16, choices=Formality.choices, default=Formality.NEUTRAL
-    )
-    energy = models.CharField(
-        _("energy"), max_length=16, choices=Energy.choices, default=Energy.BALANCED
-    )
-    humour = models.CharField(
-        _("humour"), max_length=16, choices=Humour.choices, default=Humour.NONE
-    )
+    voice = models.TextField(_("voice and tone"),
+                             help_text=_("How the brand sounds, in a few sentences."))
+    formality = models.CharField(_("formality"), max_length=16, choices=Formality.choices,
+                                 default=Formality.NEUTRAL)
+    energy = models.CharField(_("energy"), max_length=16, choices=Energy.choices,
+                              default=Energy.BALANCED)
+    humour = models.CharField(_("humour"), max_length=16, choices=Humour.choices,
+                              default=Humour.NONE)
     audience = models.TextField(_("audience"), blank=True)
-    do_list = models.JSONField(
-        _("do"),
-        default=list,
-        blank=True,
-        help_text=_('A JSON list of short rules, e.g. ["Name the material"].'),
-    )
-    dont_list = models.JSONField(
-        _("don't"), default=list, blank=True, help_text=_("A JSON list of short rules.")
-    )
-    banned_terms = models.JSONField(
-        _("banned terms"),
-        default=list,
-        blank=True,
-        help_text=_("Words that must never appear, in any inflection."),
-    )
-    required_terms = models.JSONField(
-        _("required terms"),
-        default=list,
-        blank=True,
-        help_text=_("Words that every text must contain."),
-    )
-    keywords_policy = models.CharField(
-        _("SEO keywords"),
-        max_length=16,
-        choices=KeywordsPolicy.choices,
-        default=KeywordsPolicy.NATURAL,
-    )
+    do_list = models.JSONField(_("do"), default=list, blank=True,
+                               help_text=_("A JSON list of short rules, "
+                                           "e.g. [\"Name the material\"]."))
+    dont_list = models.JSONField(_("don't"), default=list, blank=True,
+                                 help_text=_("A JSON list of short rules."))
+    banned_terms = models.JSONField(_("banned terms"), default=list, blank=True,
+                                    help_text=_("Words that must never appear, in any inflection."))
+    required_terms = models.JSONField(_("required terms"), default=list, blank=True,
+                                      help_text=_("Words that every text must contain."))
+    keywords_policy = models.CharField(_("SEO keywords"), max_length=16,
+                                       choices=KeywordsPolicy.choices,
+                                       default=KeywordsPolicy.NATURAL)
     length_bounds = models.JSONField(
-        _("length bounds"),
-        default=dict,
-        blank=True,
-        help_text=_('Characters per content field, e.g. {"title": {"min": 20, "max": 80}}.'),
-    )
+        _("length bounds"), default=dict, blank=True,
+        help_text=_("Characters per content field, e.g. {\"title\": {\"min\": 20, \"max\": 80}}."))
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -86,9 +64,8 @@ class BrandTemplate(models.Model):
         verbose_name_plural = _("brand templates")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workspace", "slug"], name="brand_slug_unique_per_workspace"
-            ),
+            models.UniqueConstraint(fields=["workspace", "slug"],
+                                    name="brand_slug_unique_per_workspace"),
         ]
 
     def __str__(self) -> str:
@@ -102,16 +79,12 @@ class BrandLocaleOverride(models.Model):
         INFORMAL = "informal", _("Informal (tú / ты)")
         FORMAL = "formal", _("Formal (usted / вы)")
 
-    brand = models.ForeignKey(
-        BrandTemplate,
-        on_delete=models.CASCADE,
-        related_name="locale_overrides",
-        verbose_name=_("brand template"),
-    )
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE,
+                              related_name="locale_overrides",
+                              verbose_name=_("brand template"))
     locale = models.CharField(_("locale"), max_length=16)
-    address = models.CharField(
-        _("form of address"), max_length=16, choices=Address.choices, blank=True
-    )
+    address = models.CharField(_("form of address"), max_length=16, choices=Address.choices,
+                               blank=True)
     notes = models.TextField(_("locale notes"), blank=True)
     banned_terms = models.JSONField(_("banned terms in this market"), default=list, blank=True)
     currency = models.CharField(_("preferred currency"), max_length=3, blank=True)
@@ -131,12 +104,8 @@ class BrandLocaleOverride(models.Model):
 class BrandExample(models.Model):
     """A few-shot example: a product and the approved text for it."""
 
-    brand = models.ForeignKey(
-        BrandTemplate,
-        on_delete=models.CASCADE,
-        related_name="examples",
-        verbose_name=_("brand template"),
-    )
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE, related_name="examples",
+                              verbose_name=_("brand template"))
     locale = models.CharField(_("locale"), max_length=16)
     product = models.JSONField(_("product"), help_text=_("The product data, as sent to the API."))
     output = models.JSONField(_("approved output"), help_text=_("The approved content fields."))
@@ -154,12 +123,8 @@ class BrandExample(models.Model):
 class BrandTemplateVersion(models.Model):
     """A frozen copy of a template; jobs pin one so later edits never change their work."""
 
-    brand = models.ForeignKey(
-        BrandTemplate,
-        on_delete=models.CASCADE,
-        related_name="versions",
-        verbose_name=_("brand template"),
-    )
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE, related_name="versions",
+                              verbose_name=_("brand template"))
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("snapshot"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

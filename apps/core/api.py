@@ -42,9 +42,8 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
         else:
             for index, value in enumerate(detail):
                 if value:
-                    flat.update(
-                        flatten_errors(value, f"{prefix}.{index}" if prefix else str(index))
-                    )
+                    path = f"{prefix}.{index}" if prefix else str(index)
+                    flat.update(flatten_errors(value, path))
     else:
         flat[prefix or "non_field_errors"] = [str(detail)]
     return flat
@@ -67,9 +66,8 @@ def exception_handler(exc, context):
         message = _("The request body could not be parsed.")
         response.data = error_body("malformed_body", message, {"body": [str(message)]})
     elif isinstance(exc, exceptions.ValidationError):
-        response.data = error_body(
-            "invalid", _("The request has invalid fields."), flatten_errors(exc.detail)
-        )
+        response.data = error_body("invalid", _("The request has invalid fields."),
+                                   flatten_errors(exc.detail))
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         message = detail if isinstance(detail, str) else _("The request could not be completed.")

@@ -38,8 +38,7 @@ class ModelSpec:
             raise ImproperlyConfigured(
                 f"{self.key}: structured_output must be one of "
                 f"{', '.join(STRUCTURED_OUTPUT_MODES)}, "
-                f"not {self.structured_output!r}"
-            )
+                f"not {self.structured_output!r}")
 
     def cost_usd(self, input_tokens: int, output_tokens: int) -> Decimal:
         million = Decimal(1_000_000)
@@ -63,11 +62,9 @@ def _price_overrides() -> dict[str, dict]:
         if _price_cache is not None and time.monotonic() - _price_cache[0] < PRICE_CACHE_S:
             return _price_cache[1]
     rows = {
-        row.model: {
-            "input_usd_per_mtok": row.input_usd_per_mtok,
-            "output_usd_per_mtok": row.output_usd_per_mtok,
-            **({"context_tokens": row.context_tokens} if row.context_tokens else {}),
-        }
+        row.model: {"input_usd_per_mtok": row.input_usd_per_mtok,
+                    "output_usd_per_mtok": row.output_usd_per_mtok,
+                    **({"context_tokens": row.context_tokens} if row.context_tokens else {})}
         for row in ModelPrice.objects.all()
     }
     with _price_lock:
@@ -83,10 +80,8 @@ def catalog_cache_clear() -> None:
 
 def catalog_get() -> dict[str, ModelSpec]:
     overrides = _price_overrides()
-    return {
-        key: ModelSpec(key=key, **{**entry, **overrides.get(key, {})})
-        for key, entry in settings.MODEL_CATALOG.items()
-    }
+    return {key: ModelSpec(key=key, **{**entry, **overrides.get(key, {})})
+            for key, entry in settings.MODEL_CATALOG.items()}
 
 
 def catalog_model_keys() -> list[str]:

@@ -58,14 +58,8 @@ class LLMError(Exception):
 
 
 class TransientLLMError(LLMError):
-    def __init__(
-        self,
-        reason: str,
-        *,
-        retry_after_s: float | None = None,
-        status: int | None = None,
-        **kwargs,
-    ):
+    def __init__(self, reason: str, *, retry_after_s: float | None = None,
+                 status: int | None = None, **kwargs):
         self.retry_after_s = retry_after_s
         self.status = status
         super().__init__(reason, **kwargs)
@@ -85,12 +79,8 @@ _clients_lock = threading.Lock()
 
 def _client_for(route: ModelSpec) -> openai.OpenAI:
     # One client (and so one connection pool) per endpoint, shared by all threads.
-    key = (
-        route.base_url,
-        route.api_key,
-        settings.LLM_CONNECT_TIMEOUT_S,
-        settings.LLM_READ_TIMEOUT_S,
-    )
+    key = (route.base_url, route.api_key, settings.LLM_CONNECT_TIMEOUT_S,
+           settings.LLM_READ_TIMEOUT_S)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -99,9 +89,8 @@ def _client_for(route: ModelSpec) -> openai.OpenAI:
                 # Self-hosted servers need no key, but the SDK insists on one.
                 api_key=route.api_key or "unused",
                 max_retries=0,
-                timeout=openai.Timeout(
-                    settings.LLM_READ_TIMEOUT_S, connect=settings.LLM_CONNECT_TIMEOUT_S
-                ),
+                timeout=openai.Timeout(settings.LLM_READ_TIMEOUT_S,
+                                      connect=settings.LLM_CONNECT_TIMEOUT_S),
             )
             _clients[key] = client
         return client
@@ -110,10 +99,8 @@ def _client_for(route: ModelSpec) -> openai.OpenAI:
 def _response_format(request: LLMRequest) -> dict | None:
     mode = request.route.structured_output
     if mode == "json_schema":
-        return {
-            "type": "json_schema",
-            "json_schema": {"name": request.kind, "schema": request.json_schema, "strict": True},
-        }
+        return {"type": "json_schema", "json_schema": {
+            "name": request.kind, "schema": request.json_schema, "strict": True}}
     if mode == "json_object":
         return {"type": "json_object"}
     if mode == "json_object_schema":
@@ -158,7 +145,8 @@ def complete(request: LLMRequest) -> LLMResult:
     except (openai.APIConnectionError, openai.APIStatusError) as exc:
         raise _api_error(exc, started) from exc
     upstream_error = (getattr(response, "model_extra", None) or {}).get("error")
-    return _answer_read(route, response, upstream_error=upstream_error, latency_ms=_since(started))
+    return _answer_read(route, response, upstream_error=upstream_error,
+                        latency_ms=_since(started))
 
 
 def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int) -> LLMResult:
@@ -167,11 +155,8 @@ def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int)
     usage = _usage_of(response)
     if upstream_error:
         # OpenRouter reports some upstream failures inside a 200.
-        raise TransientLLMError(
-            f"upstream error: {json.dumps(upstream_error)[:300]}",
-            usage=usage,
-            latency_ms=latency_ms,
-        )
+        raise TransientLLMError(f"upstream error: {json.dumps(upstream_error)[:300]}",
+                                usage=usage, latency_ms=latency_ms)
     choices = getattr(response, "choices", None)
     if not choices:
         raise TransientLLMError("answer without choices", usage=usage, latency_ms=latency_ms)
@@ -180,7 +165,8 @@ def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int)
     text = (getattr(message, "content", None) or "") if message else ""
     finish_reason = getattr(choice, "finish_reason", None)
     if finish_reason != "stop":
-        raise AnswerRejected(f"finish_reason '{finish_reason}'", usage=usage, latency_ms=latency_ms)
+        raise AnswerRejected(f"finish_reason '{finish_reason}'", usage=usage,
+                             latency_ms=latency_ms)
     if not text.strip():
         raise AnswerRejected("empty answer", usage=usage, latency_ms=latency_ms)
     return LLMResult(
@@ -213,16 +199,11 @@ def list_models(route: ModelSpec) -> list[ListedModel]:
         extra = getattr(entry, "model_extra", None) or {}
         pricing = extra.get("pricing") or {}
         prompt, completion = pricing.get("prompt"), pricing.get("completion")
-        listed.append(
-            ListedModel(
-                id=entry.id,
-                context_length=extra.get("context_length"),
-                prompt_usd_per_token=Decimal(str(prompt)) if prompt is not None else None,
-                completion_usd_per_token=Decimal(str(completion))
-                if completion is not None
-                else None,
-            )
-        )
+        listed.append(ListedModel(
+            id=entry.id, context_length=extra.get("context_length"),
+            prompt_usd_per_token=Decimal(str(prompt)) if prompt is not None else None,
+            completion_usd_per_token=Decimal(str(completion)) if completion is not None else None,
+        ))
     return listed
 
 
@@ -270,9 +251,8 @@ class BatchStatus:
     errors: tuple[str, ...] = ()  # why a "failed" batch did not validate, one per problem
 
 
-def batch_submit(
-    route: ModelSpec, lines: list[BatchLine], *, metadata: dict[str, str] | None = None
-) -> str:
+def batch_submit(route: ModelSpec, lines: list[BatchLine], *,
+                 metadata: dict[str, str] | None = None) -> str:
     """Uploads the lines as a JSONL file and creates a batch on it; returns the batch id."""
     custom_ids = [line.custom_id for line in lines]
     if not lines:
@@ -283,28 +263,18 @@ def batch_submit(
         # OpenAI runs one model per batch.
         raise ValueError(f"every line of a batch must use the batch's route '{route.key}'")
     content = "".join(
-        json.dumps(
-            {
-                "custom_id": line.custom_id,
-                "method": "POST",
-                "url": BATCH_ENDPOINT,
-                "body": _request_body(line.request),
-            },
-            ensure_ascii=False,
-        )
-        + "\n"
+        json.dumps({"custom_id": line.custom_id, "method": "POST", "url": BATCH_ENDPOINT,
+                    "body": _request_body(line.request)}, ensure_ascii=False) + "\n"
         for line in lines
     ).encode()
     client = _client_for(route)
     started = time.monotonic()
     try:
         # If the create fails, the uploaded file stays behind; the provider expires it.
-        uploaded = client.files.create(
-            file=("batch.jsonl", content, "application/jsonl"), purpose="batch"
-        )
+        uploaded = client.files.create(file=("batch.jsonl", content, "application/jsonl"),
+                                       purpose="batch")
         batch = client.batches.create(
-            input_file_id=uploaded.id,
-            endpoint=BATCH_ENDPOINT,
+            input_file_id=uploaded.id, endpoint=BATCH_ENDPOINT,
             completion_window=BATCH_COMPLETION_WINDOW,
             metadata=metadata if metadata is not None else openai.omit,
         )
@@ -321,16 +291,12 @@ def batch_poll(route: ModelSpec, batch_id: str) -> BatchStatus:
         batch = client.batches.retrieve(batch_id)
         contents = []
         if batch.status in _BATCH_STATUSES_WITH_OUTPUT:
-            contents = [
-                client.files.content(file_id).content
-                for file_id in (batch.output_file_id, batch.error_file_id)
-                if file_id
-            ]
+            contents = [client.files.content(file_id).content
+                        for file_id in (batch.output_file_id, batch.error_file_id) if file_id]
     except (openai.APIConnectionError, openai.APIStatusError) as exc:
         raise _api_error(exc, started) from exc
-    outcomes = [
-        _batch_outcome(route, record) for content in contents for record in _jsonl_records(content)
-    ]
+    outcomes = [_batch_outcome(route, record)
+                for content in contents for record in _jsonl_records(content)]
     errors = tuple(
         f"line {error.line}: {error.code}: {error.message}"
         for error in ((batch.errors.data or []) if batch.errors else [])
@@ -352,7 +318,8 @@ def _request_body(request: LLMRequest) -> dict:
     return body
 
 
-def _api_error(exc: openai.APIConnectionError | openai.APIStatusError, started: float) -> LLMError:
+def _api_error(exc: openai.APIConnectionError | openai.APIStatusError,
+               started: float) -> LLMError:
     # What may work when tried again later is transient; the rest never will.
     if isinstance(exc, openai.APITimeoutError):
         return TransientLLMError("timeout", latency_ms=_since(started))
@@ -361,20 +328,15 @@ def _api_error(exc: openai.APIConnectionError | openai.APIStatusError, started: 
     status = exc.status_code
     reason = f"HTTP {status}: {_error_message(exc)}"
     if status in (408, 409, 429) or status >= 500:
-        return TransientLLMError(
-            reason,
-            status=status,
-            latency_ms=_since(started),
-            retry_after_s=_retry_after_s(exc.response.headers),
-        )
+        return TransientLLMError(reason, status=status, latency_ms=_since(started),
+                                 retry_after_s=_retry_after_s(exc.response.headers))
     return PermanentLLMError(reason, latency_ms=_since(started))
 
 
 def _jsonl_records(content: bytes) -> list[dict]:
     try:
-        records = [
-            json.loads(line) for line in content.decode("utf-8").splitlines() if line.strip()
-        ]
+        records = [json.loads(line) for line in content.decode("utf-8").splitlines()
+                   if line.strip()]
     except (UnicodeDecodeError, ValueError) as exc:
         # The provider writes these files; an unreadable one is worth downloading again.
         raise TransientLLMError(f"unreadable batch output file: {exc}") from exc

@@ -15,12 +15,10 @@ class ModelPrice(models.Model):
                                              decimal_places=6)
     output_usd_per_mtok = models.DecimalField(_("output, USD per million tokens"), max_digits=12,
                                               decimal_places=6)
-    context_tokens = models.PositiveIntegerField(
-        _("context window (tokens)"), null=True, blank=True
-    )
-    source = models.CharField(
-        _("source"), max_length=16, choices=Source.choices, default=Source.ADMIN
-    )
+    context_tokens = models.PositiveIntegerField(_("context window (tokens)"), null=True,
+                                                 blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices,
+                              default=Source.ADMIN)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

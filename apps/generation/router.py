@@ -59,27 +59,19 @@ def item_estimate(spec: ModelSpec, *, text_tokens: int, image_count: int,
 
 def _unfit_error(spec: ModelSpec, reason: str) -> RoutingError:
     if reason == "images":
-        message = _(
-            "The model %(model)s cannot read images; remove the image URLs or choose another model."
-        )
+        message = _("The model %(model)s cannot read images; remove the image URLs or choose "
+                    "another model.")
     else:
         message = _("The prompt does not fit the context window of %(model)s.")
     text = message % {"model": spec.display_name}
     return RoutingError(text, fields={"model": [text]})
 
 
-def route_choose(
-    *,
-    policy: str,
-    catalog: dict[str, ModelSpec],
-    text_tokens: int,
-    image_count: int,
-    output_tokens: int,
-) -> RouteDecision:
+def route_choose(*, policy: str, catalog: dict[str, ModelSpec], text_tokens: int,
+                 image_count: int, output_tokens: int) -> RouteDecision:
     estimates = {
-        key: item_estimate(
-            spec, text_tokens=text_tokens, image_count=image_count, output_tokens=output_tokens
-        )
+        key: item_estimate(spec, text_tokens=text_tokens, image_count=image_count,
+                           output_tokens=output_tokens)
         for key, spec in catalog.items()
     }
     if policy in catalog:
@@ -90,9 +82,8 @@ def route_choose(
 
     capable = [estimate for estimate in estimates.values() if estimate.capable]
     if not capable:
-        message = _(
-            "No model can take this item: it has images or a prompt too long for every model."
-        )
+        message = _("No model can take this item: it has images or a prompt too long for "
+                    "every model.")
         raise RoutingError(message, fields={"items": [str(message)]})
     if policy == POLICY_AUTO:
         preferred = settings.DEFAULT_IMAGE_MODEL if image_count else settings.DEFAULT_TEXT_MODEL

@@ -84,12 +84,8 @@ def localize_value(name: str, value, locale: ContentLocale) -> tuple[str, object
     number = _decimal(value)
     if number is not None and base and suffix.lower() in UNIT_SUFFIXES:
         return base, format_quantity(number, suffix, locale)
-    if (
-        isinstance(value, dict)
-        and {"value", "unit"} <= set(value)
-        and str(value["unit"]).lower() in UNIT_SUFFIXES
-        and _decimal(value["value"]) is not None
-    ):
+    if isinstance(value, dict) and {"value", "unit"} <= set(value) and \
+            str(value["unit"]).lower() in UNIT_SUFFIXES and _decimal(value["value"]) is not None:
         return name, format_quantity(value["value"], str(value["unit"]), locale)
     if name in COUNT_ATTRIBUTES and number is not None and number == number.to_integral():
         return name, format_count(int(number), COUNT_ATTRIBUTES[name], locale)
@@ -114,36 +110,11 @@ def localize_attributes(attributes: dict, locale: ContentLocale) -> dict:
 # --- Prices quoted in a text --------------------------------------------------------
 
 # Codes of the currencies customers sell in, not any three capitals ("USB 3" is no price).
-_CURRENCY_CODES = (
-    "EUR",
-    "USD",
-    "GBP",
-    "RUB",
-    "MXN",
-    "JPY",
-    "CNY",
-    "CHF",
-    "PLN",
-    "SEK",
-    "NOK",
-    "DKK",
-    "CZK",
-    "TRY",
-    "BRL",
-    "ARS",
-    "CLP",
-    "COP",
-    "PEN",
-    "CAD",
-    "AUD",
-    "KZT",
-    "UAH",
-    "BYN",
-    "INR",
-)
-_CURRENCY_WORDS = "|".join(
-    [*_CURRENCY_CODES, r"руб\.?", r"р\.", "€", r"US\$", r"MX\$", r"\$", "£", "₽", "¥"]
-)
+_CURRENCY_CODES = ("EUR", "USD", "GBP", "RUB", "MXN", "JPY", "CNY", "CHF", "PLN", "SEK", "NOK",
+                   "DKK", "CZK", "TRY", "BRL", "ARS", "CLP", "COP", "PEN", "CAD", "AUD", "KZT",
+                   "UAH", "BYN", "INR")
+_CURRENCY_WORDS = "|".join([*_CURRENCY_CODES, r"руб\.?", r"р\.", "€", r"US\$", r"MX\$", r"\$",
+                            "£", "₽", "¥"])
 _AMOUNT = r"\d[\d\s\u00a0\u202f.,']*\d|\d"
 _PRICE = re.compile(
     rf"(?:(?P<pre>{_CURRENCY_WORDS})\s?(?P<a>{_AMOUNT}))|(?:(?P<b>{_AMOUNT})\s?(?P<post>{_CURRENCY_WORDS}))"

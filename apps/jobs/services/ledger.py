@@ -75,26 +75,16 @@ def item_pause(*, item: JobItem) -> None:
     """The workspace's budget is spent: park the item (nothing is called or billed) and
     the job with it."""
     with transaction.atomic():
-        JobItem.objects.filter(
-            pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING
-        ).update(
-            status=ItemStatus.PAUSED,
-            claim_id=None,
-            lease_expires_at=None,
-            attempts=F("attempts") - 1,
-        )
+        mine = JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING)
+        mine.update(
+            status=ItemStatus.PAUSED, claim_id=None, lease_expires_at=None,
+            attempts=F("attempts") - 1)
         Job.objects.filter(pk=item.job_id, status__in=ACTIVE_JOB_STATUSES).update(
-            status=JobStatus.PAUSED
-        )
+            status=JobStatus.PAUSED)
 
 
-def item_record(
-    *,
-    item: JobItem,
-    route: ModelSpec | None = None,
-    attempt: Attempt | None = None,
-    finish: Finish | None = None,
-) -> bool:
+def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attempt | None = None,
+                finish: Finish | None = None) -> bool:
     """Bill an attempt and/or close the item, in one transaction and as few statements
     as the hot path allows: the item's and the job's totals move with the attempt, the
     last item finishes the job. Returns False when the item's lease was lost (another
@@ -108,43 +98,26 @@ def item_record(
             target["input_tokens"] = F("input_tokens") + usage.input_tokens
             target["output_tokens"] = F("output_tokens") + usage.output_tokens
             if usage.provider_cost_usd is not None:
-                target["provider_cost_usd"] = (
-                    Coalesce("provider_cost_usd", Value(Decimal(0))) + usage.provider_cost_usd
-                )
+                target["provider_cost_usd"] = (Coalesce("provider_cost_usd", Value(Decimal(0)))
+                                               + usage.provider_cost_usd)
         item_update["cost_usd"] = F("cost_usd") + cost
         job_update["actual_cost_usd"] = F("actual_cost_usd") + cost
     with transaction.atomic():
         if attempt is not None:
             GenerationAttempt.objects.create(
-                item=item,
-                model=route.key,
-                provider_model=attempt.provider_model,
-                outcome=attempt.outcome,
-                input_tokens=attempt.usage.input_tokens,
-                output_tokens=attempt.usage.output_tokens,
-                cost_usd=cost,
+                item=item, model=route.key, provider_model=attempt.provider_model,
+                outcome=attempt.outcome, input_tokens=attempt.usage.input_tokens,
+                output_tokens=attempt.usage.output_tokens, cost_usd=cost,
                 provider_cost_usd=attempt.usage.provider_cost_usd,
-                latency_ms=attempt.latency_ms,
-                error=attempt.error[:2000],
-                checks=attempt.checks,
-            )
+                latency_ms=attempt.latency_ms, error=attempt.error[:2000], checks=attempt.checks)
             workspace_spend_add(workspace_id=item.job.workspace_id, cost_usd=cost)
         closed = False
         if finish is not None:
-            closed = bool(
-                JobItem.objects.filter(
-                    pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING
-                ).update(
-                    status=finish.status,
-                    content=finish.content,
-                    checks=finish.checks,
-                    model_used=finish.model_used,
-                    error=finish.error[:2000],
-                    finished_at=timezone.now(),
-                    lease_expires_at=None,
-                    **item_update,
-                )
-            )
+            closed = bool(JobItem.objects.filter(
+                pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
+                status=finish.status, content=finish.content, checks=finish.checks,
+                model_used=finish.model_used, error=finish.error[:2000],
+                finished_at=timezone.now(), lease_expires_at=None, **item_update))
             if closed:
                 counter = STATUS_COUNTER[finish.status]
                 job_update[counter] = F(counter) + 1
@@ -155,21 +128,19 @@ def item_record(
         if closed:
             job_finish_if_done(job_id=item.job_id)
             if finish.status == ItemStatus.SUCCEEDED:
-                cache_store(
-                    item=item,
-                    content=finish.content,
-                    checks=finish.checks,
-                    model_used=finish.model_used,
-                )
+                cache_store(item=item, content=finish.content, checks=finish.checks,
+                            model_used=finish.model_used)
     return closed
 
 
 def job_finish_if_done(*, job_id) -> bool:
     """Close the job when every item has closed; True (and the job's event) if this call
     closed it. Safe to call from several workers at once: one update wins."""
-    done = F("items_succeeded") + F("items_failed") + F("items_needs_review") + F("items_cancelled")
+    done = (F("items_succeeded") + F("items_failed") + F("items_needs_review")
+            + F("items_cancelled"))
     finished = bool(
-        Job.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES, items_total=done).update(
+        Job.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES, items_total=done)
+        .update(
             status=Case(
                 When(items_failed=0, items_needs_review=0, then=Value(JobStatus.SUCCEEDED)),
                 When(items_succeeded=0, items_needs_review=0, then=Value(JobStatus.FAILED)),

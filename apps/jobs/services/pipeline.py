@@ -89,54 +89,28 @@ def _generate(item: JobItem) -> None:
         route = _live_route(item, job, catalog, item_input, prompt)
         _pace(route, item_input, prompt)
         wire_schema = schema.json_schema(
-            with_bounds=route.structured_output == "json_object_schema"
-        )
-        request = LLMRequest(
-            route=route,
-            messages=prompt.messages,
-            kind=job.kind,
-            json_schema=wire_schema,
-            max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS,
-        )
+            with_bounds=route.structured_output == "json_object_schema")
+        request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
+                             json_schema=wire_schema,
+                             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
         try:
             result = _call(route, request)
         except TransientLLMError as exc:
-            item_record(
-                item=item,
-                route=route,
-                attempt=Attempt(
-                    outcome=Outcome.TRANSIENT_ERROR,
-                    usage=exc.usage,
-                    latency_ms=exc.latency_ms,
-                    error=exc.reason,
-                ),
-            )
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason))
             _transient_failure(item, exc)
             return
         except PermanentLLMError as exc:
-            item_record(
-                item=item,
-                route=route,
-                attempt=Attempt(
-                    outcome=Outcome.PERMANENT_ERROR,
-                    usage=exc.usage,
-                    latency_ms=exc.latency_ms,
-                    error=exc.reason,
-                ),
-                finish=Finish(status=ItemStatus.FAILED, error=exc.reason, model_used=route.key),
-            )
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.PERMANENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason), finish=Finish(
+                status=ItemStatus.FAILED, error=exc.reason, model_used=route.key))
             return
         except AnswerRejected as exc:
-            item_record(
-                item=item,
-                route=route,
-                attempt=Attempt(
-                    outcome=Outcome.REJECTED,
-                    usage=exc.usage,
-                    latency_ms=exc.latency_ms,
-                    error=exc.reason,
-                ),
-            )
+            item_record(item=item, route=route, attempt=Attempt(
+                outcome=Outcome.REJECTED, usage=exc.usage, latency_ms=exc.latency_ms,
+                error=exc.reason))
             feedback = f"{exc.reason}."
             continue
         verdict = answer_assess(result=result, schema=schema, rules=rules)
@@ -146,50 +120,26 @@ def _generate(item: JobItem) -> None:
             if verdict.content is not None:
                 reviewable = verdict
             continue
-        item_record(
-            item=item,
-            route=route,
-            attempt=verdict.attempt,
-            finish=Finish(
-                status=ItemStatus.SUCCEEDED,
-                content=verdict.content,
-                checks=verdict.report.as_dict(),
-                model_used=result.model,
-            ),
-        )
+        item_record(item=item, route=route, attempt=verdict.attempt, finish=Finish(
+            status=ItemStatus.SUCCEEDED, content=verdict.content,
+            checks=verdict.report.as_dict(), model_used=result.model))
         return
     if reviewable is not None:
-        item_record(
-            item=item,
-            finish=Finish(
-                status=ItemStatus.NEEDS_REVIEW,
-                content=reviewable.content,
-                checks=reviewable.report.as_dict(),
-                model_used=route.key,
-                error=f"failed the brand checks after {tries} tries: "
-                f"{reviewable.report.feedback()}",
-            ),
-        )
+        item_record(item=item, finish=Finish(
+            status=ItemStatus.NEEDS_REVIEW, content=reviewable.content,
+            checks=reviewable.report.as_dict(), model_used=route.key,
+            error=f"failed the brand checks after {tries} tries: {reviewable.report.feedback()}"))
         return
-    item_record(
-        item=item,
-        finish=Finish(
-            status=ItemStatus.FAILED,
-            model_used=route.key,
-            error=f"no valid output after {tries} tries: {feedback}",
-        ),
-    )
+    item_record(item=item, finish=Finish(
+        status=ItemStatus.FAILED, model_used=route.key,
+        error=f"no valid output after {tries} tries: {feedback}"))
 
 
 def _transient_failure(item: JobItem, exc: TransientLLMError) -> None:
     if item.attempts >= settings.GENERATION_MAX_ATTEMPTS:
-        item_record(
-            item=item,
-            finish=Finish(
-                status=ItemStatus.FAILED,
-                error=f"gave up after {item.attempts} attempts: {exc.reason}",
-            ),
-        )
+        item_record(item=item, finish=Finish(
+            status=ItemStatus.FAILED,
+            error=f"gave up after {item.attempts} attempts: {exc.reason}"))
         return
     item_release(item=item, error=exc.reason)
     raise RetryLater(_backoff_s(item.attempts, exc.retry_after_s), exc.reason)
@@ -203,9 +153,8 @@ def _backoff_s(attempts: int, retry_after_s: float | None) -> float:
     return random.uniform(0, min(base, settings.GENERATION_RETRY_BACKOFF_MAX_S))
 
 
-def _live_route(
-    item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_input: ItemInput, prompt: Prompt
-) -> ModelSpec:
+def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_input: ItemInput,
+                prompt: Prompt) -> ModelSpec:
     """The item's routed model, or while its circuit is open, another model that can take
     a text item, if the job allows fallback. The item records whichever writes it."""
     routed = catalog[item.model]
@@ -215,12 +164,8 @@ def _live_route(
         others = {key: spec for key, spec in catalog.items() if key != routed.key}
         try:
             decision = route_choose(
-                policy=POLICY_CHEAPEST,
-                catalog=others,
-                text_tokens=prompt_tokens(prompt.messages),
-                image_count=0,
-                output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind],
-            )
+                policy=POLICY_CHEAPEST, catalog=others, text_tokens=prompt_tokens(prompt.messages),
+                image_count=0, output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind])
         except RoutingError:
             decision = None
         if decision is not None and route_allowed(decision.model.key):
@@ -233,17 +178,13 @@ def _pace(route: ModelSpec, item_input: ItemInput, prompt: Prompt) -> None:
     limits = route_limits(route)
     if limits is None:
         return
-    tokens = (
-        prompt_tokens(prompt.messages)
-        + settings.GENERATION_MAX_OUTPUT_TOKENS
-        + len(item_input.image_urls) * route.image_input_tokens
-    )
+    tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
+              + len(item_input.image_urls) * route.image_input_tokens)
     try:
         route_acquire(route.key, limits, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
     except WaitTooLong as exc:
-        raise _NotNow(
-            exc.wait_s, f"route {route.key} is rate limited for {exc.wait_s:.0f}s"
-        ) from exc
+        reason = f"route {route.key} is rate limited for {exc.wait_s:.0f}s"
+        raise _NotNow(exc.wait_s, reason) from exc
 
 
 def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:

@@ -85,28 +85,18 @@ def _items_route(*, submission: JobSubmission, brand: dict, catalog: dict[str, M
     for position, item in enumerate(submission.items):
         for locale in submission.locales:
             prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
-            route = partial(
-                route_choose,
-                catalog=catalog,
-                text_tokens=prompt_tokens(prompt.messages),
-                image_count=len(item.image_urls),
-                output_tokens=output_tokens,
-            )
+            route = partial(route_choose, catalog=catalog,
+                            text_tokens=prompt_tokens(prompt.messages),
+                            image_count=len(item.image_urls), output_tokens=output_tokens)
             try:
                 decision = route(policy=submission.model)
             except RoutingError as exc:
                 # Name the item at fault as well as the model field.
-                raise RoutingError(
-                    exc.message,
-                    fields={
-                        "model": [str(exc.message)],
-                        f"items.{position}": [str(exc.message)],
-                    },
-                ) from exc
-            policies = {
-                policy: (decision if policy == submission.model else route(policy=policy))
-                for policy in POLICIES
-            }
+                raise RoutingError(exc.message, fields={
+                    "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
+                }) from exc
+            policies = {policy: (decision if policy == submission.model else route(policy=policy))
+                        for policy in POLICIES}
             routed.append((position, item, locale, decision, policies))
     return routed
 
@@ -135,11 +125,9 @@ def _sum_estimates(estimates) -> ModelEstimate:
     estimates = list(estimates)
     costs = [e.cost_usd for e in estimates]
     return ModelEstimate(
-        items=len(estimates),
-        input_tokens=sum(e.input_tokens for e in estimates),
+        items=len(estimates), input_tokens=sum(e.input_tokens for e in estimates),
         output_tokens=sum(e.output_tokens for e in estimates),
-        cost_usd=None if any(c is None for c in costs) else sum(costs, Decimal(0)),
-    )
+        cost_usd=None if any(c is None for c in costs) else sum(costs, Decimal(0)))
 
 
 def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstimate:
@@ -151,18 +139,11 @@ def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstim
         by_model.setdefault(p.model, []).append(p.decision.estimate)
     cost = plan.estimated_cost_usd
     return JobEstimate(
-        items_total=len(plan.items),
-        policy=submission.model,
-        cost_usd=cost,
+        items_total=len(plan.items), policy=submission.model, cost_usd=cost,
         items_cached=len(plan.items) - len(to_run),
         routed={model: _sum_estimates(estimates) for model, estimates in by_model.items()},
-        models={
-            model: _sum_estimates(p.decision.estimates[model] for p in to_run)
-            for model in catalog_get()
-        },
-        policies={
-            policy: sum((p.policies[policy].estimate.cost_usd for p in to_run), Decimal(0))
-            for policy in POLICIES
-        },
-        budget=budget_figures(workspace=workspace, adding=cost),
-    )
+        models={model: _sum_estimates(p.decision.estimates[model] for p in to_run)
+                for model in catalog_get()},
+        policies={policy: sum((p.policies[policy].estimate.cost_usd for p in to_run), Decimal(0))
+                  for policy in POLICIES},
+        budget=budget_figures(workspace=workspace, adding=cost))
