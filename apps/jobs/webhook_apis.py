@@ -1,13 +1,19 @@
+"""The webhook delivery log API: one entry per attempt, to the job's workspace only.
+
+The log says what was sent where and how each attempt went, never the body: the receiver
+already has it, and it would repeat the job's content in a second place.
+"""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from apps.jobs.models import WebhookDelivery
-from apps.jobs.selectors import job_get_for_workspace
-from apps.jobs.webhooks import webhook_delivery_list_for_job
 from apps.core.api import StandardPagination
 from apps.core.errors import NotFound
 from apps.core.schema import ERRORS, paginated
+from apps.jobs.models import WebhookDelivery
+from apps.jobs.selectors import job_get_for_workspace
+from apps.jobs.webhooks import webhook_delivery_list_for_job
 
 
 class JobWebhookDeliveryListApi(APIView):

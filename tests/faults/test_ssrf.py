@@ -12,8 +12,8 @@ import pytest
 
 from apps.jobs.models import Job, WebhookDelivery
 from apps.jobs.webhooks import webhook_deliver
+from devtools.webhook_receiver import Receiver
 from tests.conftest import product
-from tests.jobs.test_webhooks import Receiver
 
 pytestmark = pytest.mark.django_db
 
