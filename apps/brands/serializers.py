@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.brands.models import BrandLocaleOverride, BrandTemplate
+from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.generation.schemas import CONTENT_FIELDS
 from apps.localization.locales import locale_languages, locale_resolve
 
@@ -18,8 +19,8 @@ class LocaleOverrideSerializer(serializers.Serializer):
                                       allow_blank=True, default="")
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     banned_terms = term_list()
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="",
-                                      error_messages={"invalid": _("Use a three-letter ISO 4217 code such as EUR.")})
+    currency = serializers.RegexField(CURRENCY_CODE_RE, required=False, allow_blank=True,
+                                      default="", error_messages={"invalid": CURRENCY_CODE_MESSAGE})
 
     def validate_banned_terms(self, value):
         return value or []
@@ -59,7 +60,8 @@ class LengthBoundSerializer(serializers.Serializer):
     max = serializers.IntegerField(min_value=1, max_value=10_000, required=False, allow_null=True)
 
     def validate(self, attrs):
-        if attrs.get("min") is not None and attrs.get("max") is not None and attrs["min"] > attrs["max"]:
+        low, high = attrs.get("min"), attrs.get("max")
+        if low is not None and high is not None and low > high:
             raise serializers.ValidationError({"min": _("The minimum is above the maximum.")})
         return attrs
 

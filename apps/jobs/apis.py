@@ -1,45 +1,47 @@
-from django.utils.translation import gettext as _
 from django.conf import settings
 from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import StandardPagination
+from apps.core.errors import InvalidInput, NotFound
+from apps.core.money import money
+from apps.core.schema import ERRORS, error, paginated
 from apps.generation.catalog import catalog_get
 from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
 from apps.jobs.filters import JobItemFilter
 from apps.jobs.models import JobItem
 from apps.jobs.selectors import (
+    USAGE_MAX_DAYS,
     item_list_for_job,
     job_get_for_workspace,
     job_list_for_workspace,
     usage_for_workspace,
 )
 from apps.jobs.serializers import (
+    EstimateSerializer,
     JobCreateSerializer,
     JobItemSerializer,
     JobSerializer,
     JobSubmittedSerializer,
-    estimate_representation,
+    ModelCatalogSerializer,
+    UsageQuerySerializer,
+    UsageSerializer,
 )
 from apps.jobs.services import (
+    idempotency_key_clean,
     job_cancel,
     job_estimate,
     job_resume,
     job_retry,
-    idempotency_key_clean,
     job_submit_idempotent,
     submission_hash,
 )
-from apps.core.api import StandardPagination
-from apps.core.errors import InvalidInput, NotFound
-from apps.core.money import money
-from apps.core.schema import ERRORS, error, paginated
-
 
 CSV_ITEM_FIELDS = ("sku", "locale", "status", "model", "model_used", "content", "checks",
                    "input_tokens", "output_tokens", "cost_usd", "error")
@@ -52,8 +54,9 @@ def _job_or_404(request, job_id):
     return job
 
 
-BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budget` has the figures.",
-                     "budget_exceeded", "This would pass the workspace's monthly budget.")
+BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budget` has the "
+                     "figures.", "budget_exceeded",
+                     "This would pass the workspace's monthly budget.")
 
 
 JOB_FORM_FIELDS = ("kind", "brand", "model", "fallback", "priority", "fresh", "webhook_url")
@@ -62,9 +65,9 @@ JOB_FORM_FIELDS = ("kind", "brand", "model", "fallback", "priority", "fresh", "w
 def _csv_error_fields(errors) -> dict[str, list[str]]:
     """`file.<row>.<column>` (or `file.<row>` for a whole row) -> every message there."""
     fields: dict[str, list[str]] = {}
-    for error in errors:
-        path = f"file.{error.row}.{error.column}" if error.column else f"file.{error.row}"
-        fields.setdefault(path, []).append(error.message)
+    for cell in errors:
+        path = f"file.{cell.row}.{cell.column}" if cell.column else f"file.{cell.row}"
+        fields.setdefault(path, []).append(cell.message)
     return fields
 
 
@@ -174,14 +177,14 @@ class EstimateApi(APIView):
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(operation_id="estimate_create", request=JobCreateSerializer,
-                   responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401],
+                   responses={200: EstimateSerializer, 400: ERRORS[400], 401: ERRORS[401],
                               429: ERRORS[429]})
     def post(self, request):
         serializer = JobCreateSerializer(data=job_request_data(request))
         serializer.is_valid(raise_exception=True)
         estimate = job_estimate(workspace=request.user.workspace,
                                 submission=serializer.to_submission())
-        return Response(estimate_representation(estimate))
+        return Response(EstimateSerializer(estimate).data)
 
 
 JOB_ACTION_RESPONSES = {200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
@@ -223,54 +226,27 @@ class ModelListApi(APIView):
     """The model catalog with today's prices (what the router and the estimates use)."""
 
     @extend_schema(operation_id="models_list",
-                   responses={200: OpenApiTypes.OBJECT, 401: ERRORS[401]})
+                   responses={200: ModelCatalogSerializer, 401: ERRORS[401]})
     def get(self, request):
-        return Response({"results": [
-            {"model": spec.key, "name": spec.display_name, "provider_model": spec.provider_model,
-             "context_tokens": spec.context_tokens,
-             "input_usd_per_mtok": str(spec.input_usd_per_mtok),
-             "output_usd_per_mtok": str(spec.output_usd_per_mtok),
-             "supports_images": spec.supports_images, "batch_api": spec.batch_api}
-            for spec in catalog_get().values()]})
-
-
-class UsageQuerySerializer(serializers.Serializer):
-    # `from` is a keyword in Python, so the fields are renamed on the way in.
-    start = serializers.DateField(required=False, source="from")
-    end = serializers.DateField(required=False, source="to")
+        return Response(ModelCatalogSerializer({"results": catalog_get().values()}).data)
 
 
 class UsageApi(APIView):
     """Tokens and cost per model, per brand and per day, for the caller's workspace."""
 
     @extend_schema(operation_id="usage_retrieve", parameters=[
-        OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-        responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401]})
+        OpenApiParameter("from", OpenApiTypes.DATE,
+                         description="The first UTC day; the 1st of this month if absent."),
+        OpenApiParameter("to", OpenApiTypes.DATE,
+                         description=f"The last UTC day; today if absent. At most "
+                                     f"{USAGE_MAX_DAYS} days after `from`.")],
+        responses={200: UsageSerializer, 400: ERRORS[400], 401: ERRORS[401]})
     def get(self, request):
-        serializer = UsageQuerySerializer(data={
-            key: value for key, value in (("start", request.GET.get("from")),
-                                          ("end", request.GET.get("to"))) if value})
-        if not serializer.is_valid():
-            renamed = {"start": "from", "end": "to"}
-            raise InvalidInput(fields={renamed[k]: [str(m) for m in v]
-                                       for k, v in serializer.errors.items()})
-        today = timezone.now().date()
-        start = serializer.validated_data.get("from", today.replace(day=1))
-        end = serializer.validated_data.get("to", today)
-        if start > end:
-            message = _("“from” must not be after “to”.")
-            raise InvalidInput(message, fields={"from": [message]})
-        if (end - start).days > 366:
-            message = _("Ask for at most 366 days at a time.")
-            raise InvalidInput(message, fields={"to": [message]})
-        usage = usage_for_workspace(workspace=request.user.workspace, start=start, end=end)
-
-        def rows(entries, key):
-            return [{key: str(e[key]), "calls": e["calls"], "input_tokens": e["input_tokens"],
-                     "output_tokens": e["output_tokens"], "cost_usd": money(e["cost_usd"])}
-                    for e in entries]
-
-        return Response({"from": start.isoformat(), "to": end.isoformat(),
-                         "by_model": rows(usage["by_model"], "model"),
-                         "by_brand": rows(usage["by_brand"], "brand"),
-                         "by_day": rows(usage["by_day"], "day")})
+        # An empty `?from=` means no date, as it always has.
+        query = UsageQuerySerializer(data={name: request.GET[name] for name in ("from", "to")
+                                           if request.GET.get(name)})
+        query.is_valid(raise_exception=True)
+        usage = usage_for_workspace(workspace=request.user.workspace,
+                                    start=query.validated_data.get("from"),
+                                    end=query.validated_data.get("to"))
+        return Response(UsageSerializer(usage).data)

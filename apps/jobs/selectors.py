@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
+from apps.core.errors import InvalidInput
 from apps.jobs.domain import ACTIVE_JOB_STATUSES
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 
@@ -28,20 +31,63 @@ def item_list_for_job(*, job: Job) -> QuerySet[JobItem]:
     return JobItem.objects.filter(job=job).order_by("position", "locale", "pk")
 
 
-def usage_for_workspace(*, workspace: Workspace, start: datetime.date,
-                        end: datetime.date) -> dict[str, list[dict]]:
-    """Tokens and cost of every model call in [start, end] (UTC days), three ways."""
+# --- Usage: what a workspace's model calls cost --------------------------------
+
+USAGE_MAX_DAYS = 366  # the error message spells the number out
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    key: str | datetime.date  # the model, the brand's slug or the (UTC) day
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    start: datetime.date
+    end: datetime.date
+    by_model: list[UsageTotals]
+    by_brand: list[UsageTotals]
+    by_day: list[UsageTotals]
+
+
+def usage_for_workspace(*, workspace: Workspace, start: datetime.date | None = None,
+                        end: datetime.date | None = None) -> UsageReport:
+    """Tokens and cost of every model call in [start, end] (UTC days), three ways.
+
+    The window defaults to this month so far (the 1st to today, UTC). A window that
+    runs backwards or spans more than USAGE_MAX_DAYS raises InvalidInput, before any
+    query, naming the API's query parameter at fault (`from` or `to`).
+    """
+    today = timezone.now().date()
+    start = today.replace(day=1) if start is None else start
+    end = today if end is None else end
+    if start > end:
+        message = _("“from” must not be after “to”.")
+        raise InvalidInput(message, fields={"from": [message]})
+    if (end - start).days > USAGE_MAX_DAYS:
+        message = _("Ask for at most 366 days at a time.")
+        raise InvalidInput(message, fields={"to": [message]})
+
     attempts = GenerationAttempt.objects.filter(
         item__job__workspace=workspace, created_at__date__gte=start, created_at__date__lte=end)
     totals = {"calls": Count("pk"), "input_tokens": Sum("input_tokens"),
               "output_tokens": Sum("output_tokens"), "cost_usd": Sum("cost_usd")}
-    return {
-        "by_model": list(attempts.values("model").annotate(**totals).order_by("model")),
-        "by_brand": list(attempts.values(brand=F("item__job__brand_version__brand__slug"))
-                         .annotate(**totals).order_by("brand")),
-        "by_day": list(attempts.annotate(day=TruncDate("created_at")).values("day")
-                       .annotate(**totals).order_by("day")),
-    }
+
+    def rows(grouped, key: str) -> list[UsageTotals]:
+        return [UsageTotals(key=row[key], calls=row["calls"], input_tokens=row["input_tokens"],
+                            output_tokens=row["output_tokens"], cost_usd=row["cost_usd"])
+                for row in grouped.annotate(**totals).order_by(key)]
+
+    return UsageReport(
+        start=start, end=end,
+        by_model=rows(attempts.values("model"), "model"),
+        by_brand=rows(attempts.values(brand=F("item__job__brand_version__brand__slug")), "brand"),
+        by_day=rows(attempts.annotate(day=TruncDate("created_at")).values("day"), "day"),
+    )
 
 
 # --- Operations: readiness and metrics ----------------------------------------

@@ -1,19 +1,23 @@
 import json
-from urllib.parse import urlsplit
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.money import money
+from apps.core.netguard import url_is_private
+from apps.core.urlguard import webhook_url_validate
+from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.generation.catalog import catalog_model_keys
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
-from apps.jobs.models import Job, JobItem
+from apps.jobs import limits
 from apps.jobs.domain import JobSubmission
+from apps.jobs.models import Job, JobItem
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
-from apps.core.money import money
-from apps.core.netguard import url_is_private
 
 
 def image_url_is_public(url: str) -> None:
@@ -25,7 +29,8 @@ def image_url_is_public(url: str) -> None:
 
 
 def unsupported_locale_message(tag) -> str:
-    return _("Unsupported locale “%(tag)s”. Use one of %(tags)s, or the shorthands %(shorthands)s.") % {
+    return _("Unsupported locale “%(tag)s”. Use one of %(tags)s, or the shorthands "
+             "%(shorthands)s.") % {
         "tag": tag, "tags": ", ".join(locale_tags()),
         "shorthands": ", ".join(f"{short} = {full}" for short, full in SHORTHANDS.items())}
 
@@ -37,29 +42,36 @@ def price_text(price: Decimal) -> str:
 
 
 class ItemInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=100)
-    name = serializers.CharField(max_length=300)
-    brief = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS)
+    name = serializers.CharField(max_length=limits.NAME_MAX_CHARS)
+    brief = serializers.CharField(max_length=limits.BRIEF_MAX_CHARS, required=False,
+                                  allow_blank=True, default="")
     attributes = serializers.DictField(required=False, default=dict)
-    price = serializers.DecimalField(max_digits=14, decimal_places=4, required=False,
+    price = serializers.DecimalField(max_digits=limits.PRICE_MAX_DIGITS,
+                                     decimal_places=limits.PRICE_DECIMAL_PLACES, required=False,
                                      allow_null=True, default=None, min_value=0)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_null=True, default=None,
-                                      error_messages={"invalid": _("Use a three-letter ISO 4217 code such as EUR.")})
-    keywords = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
-                                     default=list, max_length=30)
+    currency = serializers.RegexField(CURRENCY_CODE_RE, required=False, allow_null=True,
+                                      default=None,
+                                      error_messages={"invalid": CURRENCY_CODE_MESSAGE})
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=limits.KEYWORD_MAX_CHARS), required=False,
+        default=list, max_length=limits.KEYWORDS_MAX)
     image_urls = serializers.ListField(child=serializers.URLField(
-        max_length=2000, validators=[image_url_is_public]), required=False, default=list,
-        max_length=10)
+        max_length=limits.IMAGE_URL_MAX_CHARS, validators=[image_url_is_public]), required=False,
+        default=list, max_length=limits.IMAGE_URLS_MAX)
 
     def validate_attributes(self, value):
         if len(value) > settings.ITEM_MAX_ATTRIBUTES:
             raise serializers.ValidationError(_("At most %(limit)s attributes per item.") % {
                 "limit": settings.ITEM_MAX_ATTRIBUTES})
         for key, item in value.items():
-            if len(str(key)) > 100 or len(json.dumps(item, ensure_ascii=False)) > 1000:
+            name, as_json = str(key), json.dumps(item, ensure_ascii=False)
+            if (len(name) > limits.ATTRIBUTE_NAME_MAX_CHARS
+                    or len(as_json) > limits.ATTRIBUTE_VALUE_MAX_CHARS):
                 raise serializers.ValidationError(
                     _("The attribute “%(key)s” is too long: names take up to 100 characters "
-                      "and values up to 1,000.") % {"key": str(key)[:100]})
+                      "and values up to 1,000.") % {
+                        "key": name[:limits.ATTRIBUTE_NAME_MAX_CHARS]})
         return value
 
     def validate(self, attrs):
@@ -96,8 +108,6 @@ class JobCreateSerializer(serializers.Serializer):
         self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
 
     def validate_webhook_url(self, value):
-        from apps.jobs.webhooks import webhook_url_validate
-
         return webhook_url_validate(value) if value else ""
 
     def validate_locales(self, value):
@@ -206,21 +216,120 @@ class JobItemSerializer(serializers.ModelSerializer):
         return item.model_used or item.model
 
 
-def _model_estimate(estimate) -> dict:
-    return {"items": estimate.items, "input_tokens": estimate.input_tokens,
-            "output_tokens": estimate.output_tokens,
-            "cost_usd": None if estimate.cost_usd is None else money(estimate.cost_usd)}
+# --- Output of the estimate, catalog and usage endpoints ----------------------------
+# Plain serializers over the dataclasses the services and selectors return, so that the
+# OpenAPI schema names each shape and types each field.
 
 
-def estimate_representation(estimate) -> dict:
-    return {
-        "items_total": estimate.items_total,
-        "items_cached": estimate.items_cached,
-        "model": estimate.policy,
-        "estimated_cost_usd": money(estimate.cost_usd),
-        "routed": {model: _model_estimate(e) for model, e in estimate.routed.items()},
-        "models": {model: _model_estimate(e) for model, e in estimate.models.items()},
-        "policies": {policy: money(cost) for policy, cost in estimate.policies.items()},
-        "budget": (estimate.budget.as_dict() | {"fits": estimate.budget.fits})
-                  if estimate.budget else None,
-    }
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{8}$",
+                      "example": "0.00036000"})
+class MoneyField(serializers.Field):
+    """US dollars as a string with 8 decimals (apps.core.money): exact, never a float."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return money(value)
+
+
+class ModelEstimateSerializer(serializers.Serializer):
+    """A ModelEstimate (apps.jobs.services.planning)."""
+
+    items = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = MoneyField(allow_null=True, help_text="null: some item cannot run on this model.")
+
+
+class BudgetFiguresSerializer(serializers.Serializer):
+    """BudgetFigures (apps.jobs.services.budget): the workspace's month so far."""
+
+    budget_usd = MoneyField()
+    spent_usd = MoneyField()
+    committed_usd = MoneyField(help_text="Estimates of the items not finished yet.")
+    estimate_usd = MoneyField(help_text="What this request would add.")
+    remaining_usd = MoneyField(help_text="Budget minus spent and committed; may be negative.")
+    fits = serializers.BooleanField()
+
+
+class EstimateSerializer(serializers.Serializer):
+    """A JobEstimate (apps.jobs.services.planning): what a job would cost."""
+
+    items_total = serializers.IntegerField()
+    items_cached = serializers.IntegerField()
+    model = serializers.CharField(source="policy", help_text="The job's model or policy.")
+    estimated_cost_usd = MoneyField(source="cost_usd",
+                                    help_text="Under the job's model, cached items excluded.")
+    routed = serializers.DictField(child=ModelEstimateSerializer(),
+                                   help_text="Per model: the items the job's policy sends there.")
+    models = serializers.DictField(child=ModelEstimateSerializer(),
+                                   help_text="Per model: every item on that one model.")
+    policies = serializers.DictField(child=MoneyField(allow_null=True),
+                                     help_text="Per policy (auto, cheapest): the job's cost.")
+    budget = BudgetFiguresSerializer(allow_null=True,
+                                     help_text="null when the workspace has no monthly budget.")
+
+
+class CatalogModelSerializer(serializers.Serializer):
+    """A ModelSpec of the catalog (apps.generation.catalog), without its secrets."""
+
+    model = serializers.CharField(source="key")
+    name = serializers.CharField(source="display_name")
+    provider_model = serializers.CharField()
+    context_tokens = serializers.IntegerField()
+    # As configured ("0.15"), not padded to 8 places like the money the API reports.
+    input_usd_per_mtok = serializers.CharField(help_text="USD per million input tokens.")
+    output_usd_per_mtok = serializers.CharField(help_text="USD per million output tokens.")
+    supports_images = serializers.BooleanField()
+    batch_api = serializers.BooleanField()
+
+
+class ModelCatalogSerializer(serializers.Serializer):
+    results = CatalogModelSerializer(many=True)
+
+
+class UsageQuerySerializer(serializers.Serializer):
+    """`?from=&to=` of the usage endpoint, both optional: the selector fills the window."""
+
+    def get_fields(self):
+        # `from` is a Python keyword, so neither field can be declared as an attribute.
+        return {"from": serializers.DateField(required=False),
+                "to": serializers.DateField(required=False)}
+
+
+class ModelUsageSerializer(serializers.Serializer):
+    model = serializers.CharField(source="key")
+    calls = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = MoneyField()
+
+
+class BrandUsageSerializer(serializers.Serializer):
+    brand = serializers.CharField(source="key")
+    calls = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = MoneyField()
+
+
+class DayUsageSerializer(serializers.Serializer):
+    day = serializers.DateField(source="key", help_text="A UTC day.")
+    calls = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = MoneyField()
+
+
+class UsageSerializer(serializers.Serializer):
+    """A UsageReport (apps.jobs.selectors): tokens and cost in [from, to], three ways."""
+
+    by_model = ModelUsageSerializer(many=True)
+    by_brand = BrandUsageSerializer(many=True)
+    by_day = DayUsageSerializer(many=True)
+
+    def get_fields(self):
+        # `from` and `to` lead, as they always have; `from` cannot be an attribute name.
+        return {"from": serializers.DateField(source="start"),
+                "to": serializers.DateField(source="end"), **super().get_fields()}

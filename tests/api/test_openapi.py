@@ -2,22 +2,24 @@
 bounded in examples, must never get a 5xx or an answer the schema does not describe."""
 
 import json
+from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
-
-from django.core import signals
-from django.db import close_old_connections
 
 from apps.accounts.services import api_key_create
+from apps.jobs.models import GenerationAttempt
 from contentgen.wsgi import application
+from tests.conftest import product, submit
 
 
 @pytest.fixture
@@ -72,3 +74,113 @@ def test_the_interactive_docs_load_without_a_cdn(client):
 
     assert "swagger-ui" in page
     assert "cdn.jsdelivr.net" not in page
+
+
+# --- Typed answers: named components, not a bare "object" ---------------------------
+
+
+def schema_document(client) -> dict:
+    return json.loads(client.get("/api/schema/",
+                                 HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+
+
+def component(document: dict, ref: str) -> dict:
+    return document["components"]["schemas"][ref.removeprefix("#/components/schemas/")]
+
+
+def answer_of(document: dict, path: str, method: str) -> tuple[str, dict]:
+    """The name and the schema of the component an operation's 200 answers."""
+    ref = document["paths"][path][method]["responses"]["200"]["content"]["application/json"][
+        "schema"]["$ref"]
+    return ref.removeprefix("#/components/schemas/"), component(document, ref)
+
+
+def types(schema: dict) -> dict[str, str]:
+    return {name: field.get("type", "$ref") for name, field in schema["properties"].items()}
+
+
+def test_the_estimate_answers_a_typed_component(client):
+    document = schema_document(client)
+
+    name, estimate = answer_of(document, "/api/v1/estimate/", "post")
+
+    assert name == "Estimate"
+    assert types(estimate) == {"items_total": "integer", "items_cached": "integer",
+                               "model": "string", "estimated_cost_usd": "string",
+                               "routed": "object", "models": "object", "policies": "object",
+                               "budget": "$ref"}
+    fields = estimate["properties"]
+    assert fields["estimated_cost_usd"]["format"] == "decimal"
+    assert fields["policies"]["additionalProperties"]["format"] == "decimal"
+    per_model = fields["routed"]["additionalProperties"]
+    assert fields["models"]["additionalProperties"] == per_model
+    model_estimate = component(document, per_model["$ref"])
+    assert types(model_estimate) == {"items": "integer", "input_tokens": "integer",
+                                     "output_tokens": "integer", "cost_usd": "string"}
+    assert model_estimate["properties"]["cost_usd"]["nullable"] is True
+    assert fields["budget"]["nullable"] is True
+    budget = component(document, fields["budget"]["allOf"][0]["$ref"])
+    assert types(budget) == {"budget_usd": "string", "spent_usd": "string",
+                             "committed_usd": "string", "estimate_usd": "string",
+                             "remaining_usd": "string", "fits": "boolean"}
+
+
+def test_the_model_catalog_answers_a_typed_component(client):
+    document = schema_document(client)
+
+    name, catalog = answer_of(document, "/api/v1/models/", "get")
+
+    assert name == "ModelCatalog"
+    assert types(catalog) == {"results": "array"}
+    model = component(document, catalog["properties"]["results"]["items"]["$ref"])
+    assert types(model) == {"model": "string", "name": "string", "provider_model": "string",
+                            "context_tokens": "integer", "input_usd_per_mtok": "string",
+                            "output_usd_per_mtok": "string", "supports_images": "boolean",
+                            "batch_api": "boolean"}
+
+
+def test_usage_answers_a_typed_component(client):
+    document = schema_document(client)
+
+    name, usage = answer_of(document, "/api/v1/usage/", "get")
+
+    assert name == "Usage"
+    assert types(usage) == {"from": "string", "to": "string", "by_model": "array",
+                            "by_brand": "array", "by_day": "array"}
+    assert usage["properties"]["from"]["format"] == usage["properties"]["to"]["format"] == "date"
+    rows = {key: component(document, usage["properties"][f"by_{key}"]["items"]["$ref"])
+            for key in ("model", "brand", "day")}
+    totals = {"calls": "integer", "input_tokens": "integer", "output_tokens": "integer",
+              "cost_usd": "string"}
+    assert {key: types(row) for key, row in rows.items()} == {
+        "model": {"model": "string", **totals}, "brand": {"brand": "string", **totals},
+        "day": {"day": "string", **totals}}
+    assert rows["day"]["properties"]["day"]["format"] == "date"
+
+
+def test_real_estimate_catalog_and_usage_answers_conform_to_their_components(
+        raw_key, workspace, wsgi_calls_keep_the_test_connection):
+    # A budget, an image item that one model cannot take (a null cost) and a model call:
+    # every branch of the three shapes is in the answers.
+    workspace.monthly_budget_usd = Decimal("0.01")
+    workspace.save()
+    item = submit(workspace, items=[product(1)]).items.get()
+    GenerationAttempt.objects.create(item=item, model="gpt-4o-mini", input_tokens=10,
+                                     output_tokens=5, cost_usd=Decimal("0.00001"),
+                                     outcome=GenerationAttempt.Outcome.OK)
+    cases = [
+        schema["/api/v1/estimate/"]["POST"].Case(media_type="application/json", body={
+            "kind": "product_description", "brand": "nordic-home", "locales": ["en"],
+            "items": [product(1), product(2, image_urls=["https://img.example/a.jpg"])]}),
+        schema["/api/v1/models/"]["GET"].Case(),
+        schema["/api/v1/usage/"]["GET"].Case(),
+    ]
+
+    responses = [case.call(headers={"Authorization": f"Bearer {raw_key}"}) for case in cases]
+
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert responses[0].json()["models"]["hermes-3-405b"]["cost_usd"] is None
+    assert responses[0].json()["budget"]["fits"] is True
+    assert responses[2].json()["by_model"][0]["cost_usd"] == "0.00001000"
+    for case, response in zip(cases, responses, strict=True):
+        case.validate_response(response, checks=[response_schema_conformance])

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 GOOD = ("\ufeffsku;name;price;currency;keywords;attributes.материал\r\n"
         "SAMO-1;Самовар «Тула»;1299,50;RUB;самовар|чай;латунь\r\n"
         "LAMP-2;Oak lamp;49.90;EUR;lamp;дуб\r\n").encode()
-BROKEN = ("sku,name,price,currency,image_urls\n"
-          "A-1,Lamp,49.90,EUR,https://img.example/a.jpg\n"
-          "A-2,,10,EUR,\n"
-          "A-3,Chair,ten,EUR,\n"
-          "A-4,Table,5,EUR,not-a-url\n").encode()
+BROKEN = (b"sku,name,price,currency,image_urls\n"
+          b"A-1,Lamp,49.90,EUR,https://img.example/a.jpg\n"
+          b"A-2,,10,EUR,\n"
+          b"A-3,Chair,ten,EUR,\n"
+          b"A-4,Table,5,EUR,not-a-url\n")
 
 
 def upload(api, data: bytes, **fields):

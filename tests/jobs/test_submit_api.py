@@ -13,7 +13,8 @@ def job_body(**overrides):
     return body
 
 
-def test_submit_answers_202_with_estimate_and_creates_items(api, brand, django_capture_on_commit_callbacks):
+def test_submit_answers_202_with_estimate_and_creates_items(api, brand,
+                                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.post("/api/v1/jobs/", job_body(), format="json")
 

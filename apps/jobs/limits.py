@@ -1,0 +1,26 @@
+"""The limits of one item of a job, for both ways in: the JSON API (ItemInputSerializer)
+and the CSV import (csv_io), which checks them again so that a spreadsheet user gets
+each problem by row and column instead of by item index.
+
+Plain constants, no Django: anything may import them. The number of attributes per item
+is a setting (ITEM_MAX_ATTRIBUTES), read at request time, so it is not here.
+"""
+
+SKU_MAX_CHARS = 100
+NAME_MAX_CHARS = 300
+BRIEF_MAX_CHARS = 5000
+
+KEYWORDS_MAX = 30
+KEYWORD_MAX_CHARS = 100
+
+IMAGE_URLS_MAX = 10
+IMAGE_URL_MAX_CHARS = 2000
+
+# The translated message for a too-long attribute spells these two numbers out.
+ATTRIBUTE_NAME_MAX_CHARS = 100
+ATTRIBUTE_VALUE_MAX_CHARS = 1000  # the value as JSON
+
+# A price has at most 14 digits, 4 of them after the decimal point.
+PRICE_MAX_DIGITS = 14
+PRICE_DECIMAL_PLACES = 4
+PRICE_MAX_INTEGER_DIGITS = PRICE_MAX_DIGITS - PRICE_DECIMAL_PLACES
