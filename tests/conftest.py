@@ -1,7 +1,9 @@
-"""Shared fixtures: workspaces, API clients, the simulator, and the real process stack."""
+"""Shared fixtures and helpers: workspaces, API clients, the simulator, jobs submitted
+in-process, and the real process stack driven over HTTP."""
 
 import copy
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from rest_framework.test import APIClient
 from apps.accounts.services import api_key_create, workspace_get_or_create
 from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_cache_clear
+from apps.jobs.domain import ACTIVE_JOB_STATUSES, JobSubmission
+from apps.jobs.models import Job
+from apps.jobs.serializers import ItemInputSerializer
+from apps.jobs.services import job_submit
+from contentgen.celery import app
 from devtools import devstack
 from devtools.simulator import start_simulator
 
@@ -88,6 +95,16 @@ def catalog_on_simulator(settings, sim):
     return catalog
 
 
+def sim_requests(sim) -> list[dict]:
+    """Every request the simulator received since its last reset, oldest first."""
+    return httpx.get(sim.url + "/_sim/requests").json()["requests"]
+
+
+def script(sim, *responses, model="*"):
+    """The simulator's next answers for `model`, in order (then normal answers)."""
+    httpx.post(sim.url + "/_sim/script", json={"model": model, "responses": list(responses)})
+
+
 # --- Tenants, keys, brands ---------------------------------------------------
 
 
@@ -146,6 +163,16 @@ def product(n: int, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def submit(workspace, *, items, locales=("en",), model="auto", kind="product_description") -> Job:
+    """A job for the `brand` fixture submitted in-process, items validated as the API does."""
+    to_item = ItemInputSerializer().to_item
+    serializer = ItemInputSerializer(data=items, many=True)
+    serializer.is_valid(raise_exception=True)
+    return job_submit(workspace=workspace, submission=JobSubmission(
+        kind=kind, brand="nordic-home", locales=list(locales), model=model,
+        items=[to_item(data) for data in serializer.validated_data]))
 
 
 # --- The real process stack (web + worker) -----------------------------------
@@ -217,8 +244,27 @@ def live_stack(django_db_setup, django_db_blocker, simulator, stack_overrides, t
 def _purge_queues() -> None:
     # Leftover messages of earlier tests point at rows that no longer exist; they
     # would be harmless no-ops, but they would slow the first test of the module.
-    from contentgen.celery import app
-
     with app.connection_for_write() as conn:
         for queue in settings.CELERY_TASK_QUEUES:
             conn.default_channel.queue_purge(queue.name)
+
+
+def poll_until_finished(client: httpx.Client, job_id: str, timeout: float = 120) -> dict:
+    """The job over HTTP once it is no longer queued or running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}/").json()
+        if job["status"] not in ACTIVE_JOB_STATUSES:
+            return job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} still {job['status']} after {timeout}s: {job['progress']}")
+
+
+def all_items(client: httpx.Client, job_id: str) -> list[dict]:
+    """Every item of the job over HTTP, following the pages."""
+    items, url = [], f"/api/v1/jobs/{job_id}/items/?page_size=100"
+    while url:
+        page = client.get(url).json()
+        items.extend(page["results"])
+        url = page["next"]
+    return items

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiKey, Workspace
 from apps.accounts.services import api_key_create, api_key_digest, api_key_revoke
+from tests.conftest import stack_env
 
 
 def test_key_is_stored_as_a_digest_only(workspace):
@@ -40,8 +41,6 @@ def test_revoked_key_is_refused(workspace):
 
 @pytest.mark.django_db(transaction=True)
 def test_create_api_key_command_creates_workspace_and_prints_key_last(tmp_path):
-    from tests.conftest import stack_env
-
     result = subprocess.run(
         [sys.executable, "manage.py", "create_api_key", "--workspace", "newco"],
         env=stack_env(), capture_output=True, text=True, timeout=60, check=True,

@@ -11,8 +11,9 @@ from tests.conftest import BRAND_FIELDS
 
 @pytest.fixture
 def ru_brand(brand):
-    return brand_update(brand=brand, locales={"ru": {"address": "formal", "notes": "Без англицизмов.",
-                                                     "banned_terms": ["дешёвый"], "currency": "RUB"}})
+    return brand_update(brand=brand, locales={"ru": {
+        "address": "formal", "notes": "Без англицизмов.", "banned_terms": ["дешёвый"],
+        "currency": "RUB"}})
 
 
 def test_preview_renders_the_exact_prompt_in_each_locale(admin_client, ru_brand):
@@ -94,31 +95,6 @@ def test_archived_brand_takes_no_new_jobs(admin_client, api, brand):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "brand_archived"
     assert not Job.objects.exists()
-
-
-def test_generate_sample_starts_a_real_job_in_every_locale(admin_client, brand,
-                                                           django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = admin_client.post("/admin/jobs/job/sample/", {
-            "brand": brand.pk, "kind": "product_description",
-            "product": json.dumps({"name": "Oak desk lamp", "price": "49.90", "currency": "EUR"})})
-
-    job = Job.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/jobs/job/{job.pk}/change/"
-    assert sorted(job.items.values_list("locale", flat=True)) == [
-        "en-GB", "en-US", "es-ES", "es-MX", "ru-RU"]
-    assert len(callbacks) == 1
-
-
-def test_job_admin_shows_progress(admin_client, api, brand):
-    job_id = api.post("/api/v1/jobs/", {
-        "kind": "product_description", "brand": "nordic-home", "locales": ["en", "es"],
-        "items": [{"sku": "A", "name": "Lamp"}]}, format="json").json()["id"]
-
-    html = admin_client.get(f"/admin/jobs/job/{job_id}/change/").content.decode()
-
-    assert "0 of 2 done: 0 succeeded, 0 to review, 0 failed" in html
 
 
 @pytest.mark.parametrize("language, heading", [("es", "Vista previa del prompt: Nordic Home"),

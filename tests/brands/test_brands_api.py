@@ -34,7 +34,8 @@ def test_duplicate_slug_in_a_workspace_is_a_409_and_changes_nothing(api, brand):
     response = api.post("/api/v1/brands/", {**BRAND_FIELDS, "voice": "Other"}, format="json")
 
     assert response.status_code == 409
-    assert response.json()["error"]["fields"] == {"slug": ["A brand with this slug already exists."]}
+    assert response.json()["error"]["fields"] == {
+        "slug": ["A brand with this slug already exists."]}
     assert BrandTemplateVersion.objects.filter(brand__slug="nordic-home").count() == 1
 
 

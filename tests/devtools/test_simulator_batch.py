@@ -171,7 +171,7 @@ def test_a_batch_validates_runs_and_completes_with_one_output_line_per_request(s
     # and the output file answers every custom_id with a chat.completion
     output = parsed_lines(llm.files.content(done.output_file_id).content)
     assert [line["custom_id"] for line in output] == ["item-0", "item-1", "item-2"]
-    for line, name in zip(output, names):
+    for line, name in zip(output, names, strict=True):
         assert line["id"].startswith("batch_req_")
         assert line["error"] is None
         assert line["response"]["status_code"] == 200

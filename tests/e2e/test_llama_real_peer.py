@@ -9,8 +9,7 @@ from apps.generation.catalog import catalog_get
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.jobs.models import GenerationAttempt, JobItem
 from devtools import devstack
-from tests.conftest import BRAND_FIELDS, product
-from tests.e2e.test_pipeline import poll_until_finished
+from tests.conftest import BRAND_FIELDS, poll_until_finished, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.llama, pytest.mark.django_db(transaction=True)]
 
@@ -62,4 +61,5 @@ def test_job_runs_on_the_real_llama_cpp_server(live_stack, llama_server, workspa
         "model": devstack.LOCAL_MODEL_ALIAS, "messages": messages, "max_tokens": 1}).json()
     assert item["input_tokens"] == again["usage"]["prompt_tokens"]
     assert 0 < item["output_tokens"] <= settings.GENERATION_MAX_OUTPUT_TOKENS
-    assert item["cost_usd"] == f"{catalog_get()['hermes-3-405b'].cost_usd(item['input_tokens'], item['output_tokens']):.8f}"
+    cost = catalog_get()["hermes-3-405b"].cost_usd(item["input_tokens"], item["output_tokens"])
+    assert item["cost_usd"] == f"{cost:.8f}"

@@ -11,32 +11,15 @@ import pytest
 from apps.accounts.services import api_key_create
 from apps.generation.catalog import catalog_get
 from apps.jobs.models import GenerationAttempt, Job
-from tests.conftest import BRAND_FIELDS, product
+from apps.jobs.webhooks import webhook_signature_verify
+from devtools.webhook_receiver import Receiver
+from tests.conftest import BRAND_FIELDS, all_items, poll_until_finished, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LOCALES = ["es", "ru", "en"]  # shorthands for es-ES, ru-RU, en-US
 TAGS = ["es-ES", "ru-RU", "en-US"]
 CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
-
-
-def poll_until_finished(client: httpx.Client, job_id: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/v1/jobs/{job_id}/").json()
-        if job["status"] not in {"queued", "running"}:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} still {job['status']} after {timeout}s: {job['progress']}")
-
-
-def all_items(client: httpx.Client, job_id: str) -> list[dict]:
-    items, url = [], f"/api/v1/jobs/{job_id}/items/?page_size=100"
-    while url:
-        page = client.get(url).json()
-        items.extend(page["results"])
-        url = page["next"]
-    return items
 
 
 def test_job_of_ten_products_in_three_locales_runs_to_completion(live_stack, workspace, simulator):
@@ -107,8 +90,6 @@ def test_rate_limited_items_are_retried_and_nothing_is_lost(live_stack, workspac
 
 def test_a_finished_job_posts_a_signed_webhook_and_retries_after_a_500(
         live_stack, workspace, simulator, settings):
-    from apps.jobs.webhooks import webhook_signature_verify
-    from tests.jobs.test_webhooks import Receiver
 
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the submit is validated here too
     receiver = Receiver()

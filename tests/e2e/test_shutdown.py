@@ -12,8 +12,7 @@ import pytest
 from apps.accounts.services import api_key_create
 from apps.jobs.models import GenerationAttempt, JobItem
 from devtools import devstack
-from tests.conftest import BRAND_FIELDS, product
-from tests.e2e.test_pipeline import poll_until_finished
+from tests.conftest import BRAND_FIELDS, poll_until_finished, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -16,8 +16,7 @@ import pytest
 from django.db import connection
 
 from apps.jobs.models import GenerationAttempt, JobItem
-from tests.conftest import product
-from tests.e2e.test_pipeline import all_items, poll_until_finished
+from tests.conftest import all_items, poll_until_finished, product
 from tests.faults.conftest import (
     HERMES_PROVIDER_MODEL,
     attempts_per_sku,

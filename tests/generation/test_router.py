@@ -1,13 +1,13 @@
 from decimal import Decimal
 
-import pytest
-
 import httpx
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.generation.catalog import catalog_get
 from apps.generation.models import ModelPrice
-from apps.generation.services import model_price_set, model_prices_refresh
 from apps.generation.router import RoutingError, route_choose
+from apps.generation.services import model_price_set, model_prices_refresh
 
 # The catalog reads prices from the database (over the settings defaults).
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,6 @@ def test_refresh_takes_prices_from_the_models_listing(sim, catalog_on_simulator)
 
 
 def test_an_unknown_structured_output_mode_is_a_configuration_error(settings):
-    from django.core.exceptions import ImproperlyConfigured
-
     settings.MODEL_CATALOG = {**settings.MODEL_CATALOG, "gpt-4o-mini": {
         **settings.MODEL_CATALOG["gpt-4o-mini"], "structured_output": "json_schmea"}}
 

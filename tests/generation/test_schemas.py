@@ -14,7 +14,9 @@ GOOD = {
 
 
 def test_valid_answer_is_parsed_and_trimmed():
-    content = output_schema("product_description").parse(json.dumps({**GOOD, "title": "  Oak lamp "}))
+    answer = json.dumps({**GOOD, "title": "  Oak lamp "})
+
+    content = output_schema("product_description").parse(answer)
 
     assert content == GOOD
 

@@ -5,10 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from rest_framework.throttling import SimpleRateThrottle
 
+from apps.brands.services import brand_create
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services import item_generate
-from tests.conftest import product
+from tests.conftest import BRAND_FIELDS, product, script
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 
@@ -47,9 +49,6 @@ def test_the_same_key_with_another_body_is_a_409_and_writes_nothing(api, brand):
 
 
 def test_idempotency_keys_are_per_workspace(api, other_api, brand, other_workspace):
-    from apps.brands.services import brand_create
-    from tests.conftest import BRAND_FIELDS
-
     brand_create(workspace=other_workspace, **BRAND_FIELDS)
     api.post("/api/v1/jobs/", body(), format="json", HTTP_IDEMPOTENCY_KEY="order-42")
 
@@ -99,8 +98,6 @@ def test_a_finished_job_cannot_be_cancelled(api, workspace, brand, sim):
 
 def test_retry_requeues_failed_and_review_items_as_new_attempts(api, workspace, brand, sim,
                                                                django_capture_on_commit_callbacks):
-    from tests.jobs.test_item_generate import script
-
     script(sim, {"status": 400})
     job_id = api.post("/api/v1/jobs/", body(items=[product(1)], locales=["en"]),
                       format="json").json()["id"]
@@ -183,8 +180,6 @@ def test_items_per_job_are_limited(api, brand, settings):
 
 def test_submissions_are_throttled_per_api_key_with_retry_after(api, other_api, brand,
                                                                 monkeypatch):
-    from rest_framework.throttling import SimpleRateThrottle
-
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
                         {"api_key": "1000/min", "api_key_submit": "2/min"})
 
@@ -244,5 +239,8 @@ def test_usage_is_scoped_to_the_workspace_and_validates_dates(api, other_api, wo
     assert other_api.get("/api/v1/usage/").json()["by_model"] == []
     bad = api.get("/api/v1/usage/?from=2026-13-01")
     backwards = api.get("/api/v1/usage/?from=2026-02-01&to=2026-01-01")
+    too_long = api.get("/api/v1/usage/?from=2024-01-01&to=2025-06-01")
     assert (bad.status_code, list(bad.json()["error"]["fields"])) == (400, ["from"])
     assert (backwards.status_code, list(backwards.json()["error"]["fields"])) == (400, ["from"])
+    assert (too_long.status_code, too_long.json()["error"]["fields"]) == (
+        400, {"to": ["Ask for at most 366 days at a time."]})

@@ -9,8 +9,7 @@ import pytest
 from apps.generation.catalog import catalog_get
 from apps.jobs.models import Job, JobItem, ProviderBatch
 from apps.jobs.services import batches_poll, job_dispatch
-from tests.conftest import product
-from tests.jobs.test_item_generate import script, sim_requests
+from tests.conftest import product, script, sim_requests
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 IMAGE = ["https://img.example/lamp.jpg"]

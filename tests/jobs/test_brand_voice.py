@@ -10,8 +10,7 @@ import pytest
 from apps.brands.services import brand_update
 from apps.jobs.models import JobItem
 from apps.jobs.services import item_generate
-from tests.conftest import product
-from tests.jobs.test_item_generate import script, sim_requests, submit
+from tests.conftest import product, script, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 

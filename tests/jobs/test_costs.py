@@ -4,14 +4,18 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from apps.accounts.models import WorkspaceMonthlySpend
 from apps.accounts.selectors import workspace_month_spent
+from apps.accounts.services import month_of
+from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_get
+from apps.jobs.domain import JobSubmission
 from apps.jobs.models import Job, JobItem
-from apps.jobs.services import item_generate
-from tests.conftest import product
-from tests.jobs.test_item_generate import sim_requests, submit
+from apps.jobs.serializers import ItemInputSerializer
+from apps.jobs.services import item_generate, job_submit
+from tests.conftest import BRAND_FIELDS, product, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 
@@ -59,9 +63,6 @@ def test_estimate_prices_follow_the_catalog(api, brand, settings):
 
 
 def test_a_job_whose_estimate_passes_the_budget_is_refused_with_the_figures(api, workspace, brand):
-    from apps.accounts.services import month_of
-    from django.utils import timezone
-
     workspace.monthly_budget_usd = Decimal("0.01")
     workspace.save()
     WorkspaceMonthlySpend.objects.create(workspace=workspace, month=month_of(timezone.now()),
@@ -142,10 +143,6 @@ def test_a_fully_cached_job_finishes_at_once_and_costs_nothing(workspace, brand,
 
 
 def test_fresh_output_can_be_asked_for(workspace, brand, sim):
-    from apps.jobs.domain import JobSubmission
-    from apps.jobs.services import job_submit
-    from apps.jobs.serializers import ItemInputSerializer
-
     first = submit(workspace, items=[product(1)], locales=["en"])
     item_generate(item_id=first.items.get().pk)
     serializer = ItemInputSerializer(data=product(1))
@@ -160,9 +157,6 @@ def test_fresh_output_can_be_asked_for(workspace, brand, sim):
 
 
 def test_the_cache_never_crosses_workspaces(workspace, other_workspace, brand, sim):
-    from apps.brands.services import brand_create
-    from tests.conftest import BRAND_FIELDS
-
     first = submit(workspace, items=[product(1)], locales=["en"])
     item_generate(item_id=first.items.get().pk)
     brand_create(workspace=other_workspace, **BRAND_FIELDS)

@@ -2,34 +2,15 @@
 
 import math
 
-import httpx
 import pytest
 
 from apps.generation.catalog import catalog_get
-from apps.jobs.models import GenerationAttempt, Job, JobItem
-from apps.jobs.domain import JobSubmission, RetryLater
-from apps.jobs.services import item_generate, job_submit
-from apps.jobs.serializers import ItemInputSerializer
-from tests.conftest import product
+from apps.jobs.domain import RetryLater
+from apps.jobs.models import GenerationAttempt, JobItem
+from apps.jobs.services import item_generate
+from tests.conftest import product, script, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
-
-
-def submit(workspace, *, items, locales=("en",), model="auto", kind="product_description") -> Job:
-    to_item = ItemInputSerializer().to_item
-    serializer = ItemInputSerializer(data=items, many=True)
-    serializer.is_valid(raise_exception=True)
-    return job_submit(workspace=workspace, submission=JobSubmission(
-        kind=kind, brand="nordic-home", locales=list(locales), model=model,
-        items=[to_item(data) for data in serializer.validated_data]))
-
-
-def sim_requests(sim) -> list[dict]:
-    return httpx.get(sim.url + "/_sim/requests").json()["requests"]
-
-
-def script(sim, *responses, model="*"):
-    httpx.post(sim.url + "/_sim/script", json={"model": model, "responses": list(responses)})
 
 
 def test_item_is_generated_billed_and_finishes_the_job(workspace, brand, sim):

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from apps.brands.services import brand_update
 from apps.jobs.models import JobItem
 from apps.jobs.services import item_generate
-from tests.conftest import product
-from tests.jobs.test_item_generate import script, sim_requests, submit
+from tests.conftest import product, script, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 NBSP = "\u00a0"
@@ -90,8 +90,6 @@ def test_a_price_for_a_product_without_one_is_invented(workspace, brand, sim):
 
 
 def test_language_override_applies_to_every_market_and_a_tag_override_wins(workspace, brand, sim):
-    from apps.brands.services import brand_update
-
     brand_update(brand=brand, locales={"es": {"notes": "Para toda España y México."},
                                        "es-MX": {"notes": "Solo México.", "address": "formal"}})
     job = submit(workspace, items=[product(1)], locales=["es-ES", "es-MX"])

@@ -8,8 +8,7 @@ from django.utils import timezone
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services import item_generate, job_dispatch, recovery_sweep
 from contentgen.celery import app
-from tests.conftest import product
-from tests.jobs.test_item_generate import sim_requests, submit
+from tests.conftest import product, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 

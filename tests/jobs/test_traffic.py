@@ -1,19 +1,20 @@
 """Shared traffic controls in the pipeline: whole-route back-off on 429, the circuit
 breaker, fallback to the other model, and the per-route rate limiter."""
 
+import itertools
 import time
-from decimal import Decimal
 
 import httpx
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
+from apps.accounts.throttling import ApiKeyRateThrottle
 from apps.generation.catalog import catalog_get
 from apps.generation.traffic import breaker, breaker_policy, limiter
-from apps.jobs.models import JobItem
 from apps.jobs.domain import RetryLater
+from apps.jobs.models import JobItem
 from apps.jobs.services import item_generate
-from tests.conftest import product
-from tests.jobs.test_item_generate import script, sim_requests, submit
+from tests.conftest import product, script, sim_requests, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
 HERMES = "nousresearch/hermes-3-llama-3.1-405b"
@@ -138,7 +139,7 @@ def test_calls_are_paced_by_the_routes_limit(workspace, brand, sim, settings):
     elapsed = time.monotonic() - started
 
     times = [r["time"] for r in sim_requests(sim)]
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     # The 1 s burst lets two calls go at once; then one every 0.5 s.
     assert len(times) == 5
     assert elapsed >= 1.4
@@ -163,10 +164,6 @@ def test_an_unreachable_traffic_store_never_loses_a_paid_answer(workspace, brand
 
 
 def test_the_api_answers_when_the_throttle_counters_are_unreachable(api, brand, monkeypatch):
-    from django.core.cache.backends.redis import RedisCache
-
-    from apps.accounts.throttling import ApiKeyRateThrottle
-
     monkeypatch.setattr(ApiKeyRateThrottle, "cache", RedisCache(
         "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}}))
 

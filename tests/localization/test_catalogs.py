@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import ngettext
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 
@@ -33,12 +35,11 @@ def test_catalog_is_compiled(language):
     assert mo.stat().st_mtime >= po.stat().st_mtime, "the .mo is older than its .po"
 
 
-@pytest.mark.parametrize("count, expected", [(1, "1 шаблон архивирован."), (3, "3 шаблона архивировано."),
+@pytest.mark.parametrize("count, expected", [(1, "1 шаблон архивирован."),
+                                             (3, "3 шаблона архивировано."),
                                              (5, "5 шаблонов архивировано."),
                                              (21, "21 шаблон архивирован.")])
 def test_russian_plurals_use_all_three_forms(count, expected):
-    from django.utils import translation
-    from django.utils.translation import ngettext
 
     with translation.override("ru"):
         text = ngettext("%(count)d template archived.", "%(count)d templates archived.", count)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from apps.jobs.models import GenerationAttempt
-from devtools import devstack
 from apps.ops.health import redact
-from tests.conftest import product, stack_env
-from tests.jobs.test_item_generate import submit
+from contentgen.celery import app
+from devtools import devstack
+from tests.conftest import product, stack_env, submit
 
 UNREACHABLE_REDIS = "redis://:s3cret@127.0.0.1:1/0"
 PUBLIC_ADDRESS = "203.0.113.7"
@@ -28,8 +28,6 @@ PUBLIC_ADDRESS = "203.0.113.7"
 @pytest.fixture
 def empty_queues(redis_server):
     """The Celery queues on the test broker hold nothing before and after the test."""
-    from contentgen.celery import app
-
     def purge():
         with app.connection_for_write() as conn:
             for queue in settings.CELERY_TASK_QUEUES:
