@@ -10,6 +10,13 @@ from django.conf import settings
 
 from apps.generation.breaker import BreakerPolicy, CircuitBreaker
 from apps.generation.catalog import ModelSpec
+from apps.generation.client import (
+    AnswerRejected,
+    LLMRequest,
+    LLMResult,
+    TransientLLMError,
+    complete,
+)
 from apps.generation.ratelimit import RateLimiter, RouteLimits
 
 _lock = threading.Lock()
@@ -94,3 +101,34 @@ def route_acquire(route: str, limits: RouteLimits, tokens: int, *, max_wait: flo
 @_best_effort(default=None)
 def route_back_off(route: str, seconds: float) -> None:
     limiter().back_off(route, seconds)
+
+
+# --- What the pipeline calls: pace a call, make it, tell the controls how it went ---
+
+
+def route_pace(route: ModelSpec, tokens: int, *, max_wait: float) -> None:
+    """Wait for this call's slot under the route's shared limits (requests and tokens);
+    raises WaitTooLong when the slot is more than `max_wait` seconds away."""
+    limits = route_limits(route)
+    if limits is None:
+        return
+    route_acquire(route.key, limits, tokens, max_wait=max_wait)
+
+
+def route_call(request: LLMRequest) -> LLMResult:
+    """One model call, with the route's breaker and limiter told how it went."""
+    route = request.route
+    try:
+        result = complete(request)
+    except TransientLLMError as exc:
+        if exc.status == 429:
+            # Rate limits are not outages: the whole route backs off instead.
+            route_back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
+        else:
+            route_failed(route.key)
+        raise
+    except AnswerRejected:
+        route_succeeded(route.key)  # the route answered; the answer was bad
+        raise
+    route_succeeded(route.key)
+    return result

@@ -15,25 +15,15 @@ from apps.generation.catalog import ModelSpec, catalog_get
 from apps.generation.client import (
     AnswerRejected,
     LLMRequest,
-    LLMResult,
     PermanentLLMError,
     TransientLLMError,
-    complete,
 )
 from apps.generation.prompts import ItemInput, Prompt, prompt_build
 from apps.generation.ratelimit import WaitTooLong
 from apps.generation.router import POLICY_CHEAPEST, RoutingError, route_choose
 from apps.generation.schemas import output_schema
 from apps.generation.tokens import prompt_tokens
-from apps.generation.traffic import (
-    breaker_policy,
-    route_acquire,
-    route_allowed,
-    route_back_off,
-    route_failed,
-    route_limits,
-    route_succeeded,
-)
+from apps.generation.traffic import breaker_policy, route_allowed, route_call, route_pace
 from apps.jobs.domain import Attempt, Finish, ItemStatus, RetryLater
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services.assessment import answer_assess, check_rules_for
@@ -94,7 +84,7 @@ def _generate(item: JobItem) -> None:
                              json_schema=wire_schema,
                              max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
         try:
-            result = _call(route, request)
+            result = route_call(request)
         except TransientLLMError as exc:
             item_record(item=item, route=route, attempt=Attempt(
                 outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
@@ -174,32 +164,12 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
 
 
 def _pace(route: ModelSpec, item_input: ItemInput, prompt: Prompt) -> None:
-    """Wait for this call's slot under the route's shared limits (requests and tokens)."""
-    limits = route_limits(route)
-    if limits is None:
-        return
+    """Wait for the call's slot; a slot far off puts the item back in the queue instead
+    of holding a worker thread."""
     tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
               + len(item_input.image_urls) * route.image_input_tokens)
     try:
-        route_acquire(route.key, limits, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
+        route_pace(route, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
     except WaitTooLong as exc:
         reason = f"route {route.key} is rate limited for {exc.wait_s:.0f}s"
         raise _NotNow(exc.wait_s, reason) from exc
-
-
-def _call(route: ModelSpec, request: LLMRequest) -> LLMResult:
-    """One model call, with the route's breaker told how it went."""
-    try:
-        result = complete(request)
-    except TransientLLMError as exc:
-        if exc.status == 429:
-            # Rate limits are not outages: the whole route backs off instead.
-            route_back_off(route.key, exc.retry_after_s or settings.GENERATION_RETRY_BACKOFF_S)
-        else:
-            route_failed(route.key)
-        raise
-    except AnswerRejected:
-        route_succeeded(route.key)  # the route answered; the answer was bad
-        raise
-    route_succeeded(route.key)
-    return result
