@@ -171,6 +171,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per pool slot: a slow LLM call must not hold others hostage.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Model calls are I/O-bound (a second or more each): a plain `celery -A contentgen worker`
+# runs them on threads, enough to keep a 1-second route at 20 calls/s. `--pool` and
+# `--concurrency` on the command line still override these.
+CELERY_WORKER_POOL = env_str("CELERY_WORKER_POOL", "threads")
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32)
 # Limits sit above the model timeout (LLM_READ_TIMEOUT_S x regenerations) and the
 # visibility timeout sits above the limits, so Redis never re-delivers a task that
 # is still legitimately running.
@@ -335,13 +340,16 @@ RATE_LIMIT_MAX_INLINE_WAIT_S = env_float("RATE_LIMIT_MAX_INLINE_WAIT_S", 20.0)
 BATCH_DISCOUNT = Decimal(env_str("BATCH_DISCOUNT", "0.5"))
 BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 60.0)
 # `celery -A contentgen beat` runs these.
-# The database is the source of truth: a periodic sweep re-sends the message of any
-# pending item whose last one is older than RECOVERY_STALE_S (lost when Redis was
-# flushed or restarted) and frees running items whose worker died (lease expired).
-RECOVERY_SWEEP_INTERVAL_S = env_float("RECOVERY_SWEEP_INTERVAL_S", 60.0)
-# How long a claimed item belongs to its worker. Longer than any task may run (the
-# hard time limit), so a live worker never loses its item to the sweep.
-ITEM_LEASE_S = env_float("ITEM_LEASE_S", CELERY_TASK_TIME_LIMIT + 60)
+# The database is the source of truth: a periodic sweep frees and re-sends running items
+# whose worker died (lease expired), re-sends every pending item at once when Redis
+# comes back empty (flushed or restarted), and any pending item whose message is older
+# than RECOVERY_STALE_S (a message lost on its own).
+RECOVERY_SWEEP_INTERVAL_S = env_float("RECOVERY_SWEEP_INTERVAL_S", 15.0)
+# How long a claimed item belongs to its worker without news of it. A live worker renews
+# the leases of its items every ITEM_LEASE_RENEW_S, however long a call takes; a killed
+# one stops, so its items are running elsewhere within lease + sweep interval (45 s).
+ITEM_LEASE_S = env_float("ITEM_LEASE_S", 30.0)
+ITEM_LEASE_RENEW_S = env_float("ITEM_LEASE_RENEW_S", ITEM_LEASE_S / 3)
 RECOVERY_STALE_S = env_float("RECOVERY_STALE_S", 600.0)
 # Beat keeps its schedule state in a file: under the data directory, never in the checkout.
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
@@ -353,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
     "recover-lost-work": {
         "task": "apps.jobs.tasks.recovery_sweep_task",
         "schedule": RECOVERY_SWEEP_INTERVAL_S,
+    },
+    # Metrics read provider-call totals from a rollup plus the calls since its mark.
+    "roll-up-attempts": {
+        "task": "apps.ops.tasks.attempt_rollup_task",
+        "schedule": env_float("ATTEMPT_ROLLUP_INTERVAL_S", 60.0),
     },
 }
 

@@ -114,12 +114,12 @@ def start_web(*, env: dict, port: int, log_dir: Path, workers: int = 2,
     return process
 
 
-def start_worker(*, env: dict, log_dir: Path, concurrency: int = 16, name: str = "worker",
-                 pool: str = "threads") -> ManagedProcess:
-    # Model calls are I/O-bound, so one process keeps many calls in flight on threads.
+def start_worker(*, env: dict, log_dir: Path, concurrency: int = 16,
+                 name: str = "worker") -> ManagedProcess:
+    # The pool is the settings' default (threads), as a plain `celery worker` gets it.
     process = _spawn(name, [
         sys.executable, "-m", "celery", "-A", "contentgen", "worker", "--loglevel", "INFO",
-        "--pool", pool, "--concurrency", str(concurrency), "--hostname", f"{name}@%h",
+        "--concurrency", str(concurrency), "--hostname", f"{name}@%h",
         "--without-gossip", "--without-mingle",
     ], env=env, log_dir=log_dir)
     log_path = process.log_path

@@ -73,7 +73,9 @@ def test_web_migrates_first_and_is_checked_for_readiness(compose):
 def test_worker_runs_threads_and_is_checked_by_worker_health(compose):
     worker = compose["services"]["worker"]
 
-    assert "--pool threads" in worker["command"]
+    # The production worker is the default one: threads come from settings, not flags.
+    assert "--pool" not in worker["command"] and "--concurrency" not in worker["command"]
+    assert settings.CELERY_WORKER_POOL == "threads"
     assert "manage.py worker_health" in " ".join(worker["healthcheck"]["test"])
 
 

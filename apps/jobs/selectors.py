@@ -3,7 +3,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Min, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,27 +115,35 @@ def item_counts_by_status() -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class AttemptTotals:
+class AttemptTally:
     model: str
+    outcome: str
+    calls: int
     input_tokens: int
     output_tokens: int
     cost_usd: Decimal
 
 
-def attempt_totals_by_model() -> list[AttemptTotals]:
-    """Tokens and cost of every model call ever made (what was billed), per model."""
-    rows = (GenerationAttempt.objects.order_by().values("model")
-            .annotate(input_tokens=Sum("input_tokens"), output_tokens=Sum("output_tokens"),
-                      cost_usd=Sum("cost_usd")))
-    return [AttemptTotals(model=row["model"], input_tokens=row["input_tokens"] or 0,
-                          output_tokens=row["output_tokens"] or 0,
-                          cost_usd=row["cost_usd"] or Decimal(0)) for row in rows]
+def attempt_tallies(*, after_id: int = 0, through_id: int | None = None) -> list[AttemptTally]:
+    """Model calls per model and outcome, with their tokens and cost (what was billed),
+    over the attempts whose id is in (after_id, through_id]: one GROUP BY on the id index."""
+    attempts = GenerationAttempt.objects.order_by().filter(pk__gt=after_id)
+    if through_id is not None:
+        attempts = attempts.filter(pk__lte=through_id)
+    rows = attempts.values_list("model", "outcome").annotate(
+        calls=Count("pk"), input_tokens=Sum("input_tokens"), output_tokens=Sum("output_tokens"),
+        cost_usd=Sum("cost_usd"))
+    return [AttemptTally(model=model, outcome=outcome, calls=calls,
+                         input_tokens=input_tokens or 0, output_tokens=output_tokens or 0,
+                         cost_usd=cost_usd or Decimal(0))
+            for model, outcome, calls, input_tokens, output_tokens, cost_usd in rows]
 
 
-def attempt_counts_by_model_and_outcome() -> dict[tuple[str, str], int]:
-    rows = (GenerationAttempt.objects.order_by().values_list("model", "outcome")
-            .annotate(n=Count("pk")))
-    return {(model, outcome): n for model, outcome, n in rows}
+def attempt_id_settled(*, before: datetime.datetime) -> int:
+    """The highest attempt id created before `before` (0 when none): ids below it will
+    not appear any more, since every transaction that wrote one has long committed."""
+    return (GenerationAttempt.objects.filter(created_at__lt=before)
+            .aggregate(top=Max("pk"))["top"]) or 0
 
 
 @dataclass(frozen=True)

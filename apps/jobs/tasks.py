@@ -12,6 +12,7 @@ cycle at load time.
 """
 
 from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError, close_old_connections
 
 from apps.jobs.domain import RetryLater
@@ -76,4 +77,14 @@ def recovery_sweep_task() -> dict:
     # Periodic (celery beat). Idempotent by design: items are claimed before they run.
     recovery = recovery_sweep()
     return {"requeued": recovery.requeued, "freed": recovery.freed,
-            "webhooks": recovery.webhooks}
+            "webhooks": recovery.webhooks, "broker_reset": recovery.broker_reset}
+
+
+@worker_ready.connect
+@worker_process_init.connect
+def lease_keeper_on_worker_start(**kwargs) -> None:
+    # The process that runs item tasks keeps their claims alive (the main process of a
+    # threads pool, each child of a prefork pool).
+    from apps.jobs.services import lease_keeper_start  # services enqueue tasks
+
+    lease_keeper_start()

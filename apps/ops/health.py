@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import redis
@@ -28,6 +29,7 @@ from redis.retry import Retry
 from apps.generation.catalog import catalog_model_keys
 from apps.jobs import selectors
 from apps.jobs.models import GenerationAttempt, Job, JobItem
+from apps.ops.rollup import attempt_totals
 
 # A probe that waits longer than its caller's timeout is worse than a failed one.
 REDIS_TIMEOUT_S = 2.0
@@ -240,9 +242,8 @@ class ContentGenCollector:
         yield items
 
     def _provider_calls(self):
-        totals = {row.model: row for row in selectors.attempt_totals_by_model()}
-        calls = selectors.attempt_counts_by_model_and_outcome()
-        models = sorted(set(catalog_model_keys()) | set(totals) | {m for m, _o in calls})
+        calls = attempt_totals()
+        models = sorted(set(catalog_model_keys()) | {model for model, _outcome in calls})
         tokens = CounterMetricFamily("contentgen_tokens", "Tokens of every model call.",
                                      labels=["model", "direction"])
         cost = CounterMetricFamily("contentgen_cost_usd", "Cost of every model call, in USD.",
@@ -250,12 +251,13 @@ class ContentGenCollector:
         outcomes = CounterMetricFamily("contentgen_provider_calls", "Model calls by outcome.",
                                        labels=["model", "outcome"])
         for model in models:
-            row = totals.get(model)
-            tokens.add_metric([model, "input"], row.input_tokens if row else 0)
-            tokens.add_metric([model, "output"], row.output_tokens if row else 0)
-            cost.add_metric([model], float(row.cost_usd) if row else 0.0)
+            rows = [totals for (name, _outcome), totals in calls.items() if name == model]
+            tokens.add_metric([model, "input"], sum(row.input_tokens for row in rows))
+            tokens.add_metric([model, "output"], sum(row.output_tokens for row in rows))
+            cost.add_metric([model], float(sum((row.cost_usd for row in rows), Decimal(0))))
             for outcome in GenerationAttempt.Outcome.values:
-                outcomes.add_metric([model, outcome], calls.get((model, outcome), 0))
+                row = calls.get((model, outcome))
+                outcomes.add_metric([model, outcome], row.calls if row else 0)
         yield from (tokens, cost, outcomes)
 
     def _latency(self):

@@ -7,10 +7,18 @@ from django.utils import timezone
 
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services import item_generate, job_dispatch, recovery_sweep
+from apps.jobs.services.sending import BROKER_SENTINEL_KEY
 from contentgen.celery import app
 from tests.conftest import product, sim_requests, submit
 
-pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
+pytestmark = pytest.mark.usefixtures("catalog_on_simulator", "broker_intact")
+
+
+@pytest.fixture
+def broker_intact():
+    """Redis has not been reset since the last sweep: its sentinel is in place."""
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.set(BROKER_SENTINEL_KEY, "1")
 
 
 def queued_messages() -> int:

@@ -15,6 +15,7 @@ contract in pyproject.toml checks it).
 
 from apps.jobs.services.batch import batches_poll, items_batch_submit
 from apps.jobs.services.dispatch import job_dispatch
+from apps.jobs.services.leases import lease_keeper_start
 from apps.jobs.services.lifecycle import job_cancel, job_resume, job_retry
 from apps.jobs.services.pipeline import item_generate
 from apps.jobs.services.planning import JobEstimate, ModelEstimate, job_estimate, job_plan
@@ -44,6 +45,7 @@ __all__ = [
     "job_retry",
     "job_submit",
     "job_submit_idempotent",
+    "lease_keeper_start",
     "recovery_sweep",
     "submission_hash",
 ]

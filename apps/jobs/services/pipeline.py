@@ -28,7 +28,9 @@ from apps.jobs.domain import Attempt, Finish, ItemStatus, RetryLater
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services.assessment import answer_assess, check_rules_for
 from apps.jobs.services.budget import budget_reached
+from apps.jobs.services.leases import lease_kept
 from apps.jobs.services.ledger import item_claim, item_pause, item_record, item_release
+from apps.jobs.services.spool import answer_recorded, answer_spool, answer_unspool
 
 Outcome = GenerationAttempt.Outcome
 
@@ -47,7 +49,8 @@ def item_generate(*, item_id: int, token: str | None = None) -> None:
             error=item.error or f"gave up after {item.attempts - 1} attempts"))
         return
     try:
-        _generate(item)
+        with lease_kept(item):
+            _generate(item)
     except _NotNow as exc:
         item_release(item=item, give_back_attempt=True)
         raise RetryLater(exc.countdown, exc.reason) from exc
@@ -73,18 +76,25 @@ def _generate(item: JobItem) -> None:
     feedback = None
     reviewable = None  # the last verdict that parsed but failed the checks
     route = catalog[item.model]
+    # A rerun of this claim (the database was lost after an answer came) takes the
+    # answer it already paid for instead of asking again.
+    spooled = answer_unspool(claim_id=item.claim_id) if item.attempts > 1 else None
     for _try in range(tries):
-        prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
-                              feedback=feedback)
-        route = _live_route(item, job, catalog, item_input, prompt)
-        _pace(route, item_input, prompt)
-        wire_schema = schema.json_schema(
-            with_bounds=route.structured_output == "json_object_schema")
-        request = LLMRequest(route=route, messages=prompt.messages, kind=job.kind,
-                             json_schema=wire_schema,
-                             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS)
         try:
-            result = route_call(request)
+            if spooled is not None:
+                result, spooled = spooled, None
+                route = catalog[result.model]
+            else:
+                prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale,
+                                      item=item_input, feedback=feedback)
+                route = _live_route(item, job, catalog, item_input, prompt)
+                _pace(route, item_input, prompt)
+                result = route_call(LLMRequest(
+                    route=route, messages=prompt.messages, kind=job.kind,
+                    json_schema=schema.json_schema(
+                        with_bounds=route.structured_output == "json_object_schema"),
+                    max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS))
+                answer_spool(claim_id=item.claim_id, result=result)
         except TransientLLMError as exc:
             item_record(item=item, route=route, attempt=Attempt(
                 outcome=Outcome.TRANSIENT_ERROR, usage=exc.usage, latency_ms=exc.latency_ms,
@@ -106,6 +116,7 @@ def _generate(item: JobItem) -> None:
         verdict = answer_assess(result=result, schema=schema, rules=rules)
         if not verdict.passed:
             item_record(item=item, route=route, attempt=verdict.attempt)
+            answer_recorded(claim_id=item.claim_id)
             feedback = verdict.feedback
             if verdict.content is not None:
                 reviewable = verdict
@@ -113,6 +124,7 @@ def _generate(item: JobItem) -> None:
         item_record(item=item, route=route, attempt=verdict.attempt, finish=Finish(
             status=ItemStatus.SUCCEEDED, content=verdict.content,
             checks=verdict.report.as_dict(), model_used=result.model))
+        answer_recorded(claim_id=item.claim_id)
         return
     if reviewable is not None:
         item_record(item=item, finish=Finish(

@@ -20,3 +20,14 @@ def items_send(models: dict[int, str]) -> None:
 def dispatch_on_commit(job_id) -> None:
     """Dispatch the job's pending items once the current transaction commits."""
     transaction.on_commit(lambda: job_dispatch_task.delay(str(job_id)))
+
+
+# The sweep leaves this key in the broker; when it is gone, Redis lost everything it
+# held (flushed, or restarted empty), every queued message with it.
+BROKER_SENTINEL_KEY = "cg:broker:sentinel"
+
+
+def broker_reset_detect() -> bool:
+    """True when the broker lost its data since the last call (and the first time ever)."""
+    with item_generate_task.app.connection_for_write() as connection:
+        return bool(connection.default_channel.client.set(BROKER_SENTINEL_KEY, "1", nx=True))
