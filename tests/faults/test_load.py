@@ -1,7 +1,10 @@
-"""Load: 50 clients poll a job's status while a 2,000-item job runs on the same stack.
+"""Load: 50 clients poll a job's status while a 600-item job runs on the same stack.
 
-The numbers (request count, p50/p99 latency) are printed for the lead to quote; the
-test asserts that not one poll failed (no 5xx, no connection error, no timeout).
+The test asserts what the load must not cost: not one poll failed (no 5xx, no
+connection error, no timeout), the job still finished with every item done, and polls
+stayed answered within P99_BOUND_S at the 99th percentile. The bound is for 2 cores
+shared by 50 polling threads, 2 web processes, the worker, Redis and the database;
+the figures are printed for the lead to quote.
 """
 
 import collections
@@ -19,8 +22,9 @@ from tests.faults.conftest import items_with_status, job_submit_over_http, sim_c
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CLIENTS = 50
-ITEMS = 2000
-POLL_FOR_AT_MOST_S = 120
+ITEMS = 600
+POLL_FOR_AT_MOST_S = 240
+P99_BOUND_S = 3.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -83,3 +87,7 @@ def test_load_50_clients_polling(fault_stack, simulator, workspace):
     assert not any(thread.is_alive() for thread in threads)
     assert outcomes == {200: len(samples)}, stack.logs()
     assert len(samples) >= CLIENTS
+    # and the work went on under the load: the job finished, every item done
+    assert finished.is_set(), f"job still running after {POLL_FOR_AT_MOST_S}s: {done}/{ITEMS}"
+    assert done == ITEMS
+    assert p99 <= P99_BOUND_S, p99

@@ -1,10 +1,12 @@
 """Tenant isolation: with its own valid key, workspace B calls every endpoint on
 workspace A's objects and learns nothing, changes nothing."""
 
+from decimal import Decimal
+
 import pytest
 
 from apps.brands.models import BrandTemplate
-from apps.jobs.models import Job
+from apps.jobs.models import GenerationAttempt, Job, JobItem
 from tests.conftest import product
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +20,15 @@ def job_body() -> dict:
 
 
 def test_tenant_isolation_sweep(api, other_api, brand):
-    # Given workspace A has a brand and a job of 3 items x 2 locales (nothing runs)
+    # Given workspace A has a brand and a job of 3 items x 2 locales, one of which was
+    # already generated and billed (so A has usage B must not see)
     submitted = api.post("/api/v1/jobs/", job_body(), format="json")
     assert submitted.status_code == 202, submitted.json()
     job_id = submitted.json()["id"]
+    GenerationAttempt.objects.create(
+        item=JobItem.objects.filter(job_id=job_id).first(), model="hermes-3-405b",
+        outcome="ok", input_tokens=1200, output_tokens=400, cost_usd=Decimal("0.00132"))
+    assert len(api.get("/api/v1/usage/").json()["by_model"]) == 1
     brand_before = api.get("/api/v1/brands/nordic-home/").json()
     job_before = api.get(f"/api/v1/jobs/{job_id}/").json()
 

@@ -57,7 +57,8 @@ def test_idempotency_keys_are_per_workspace(api, other_api, brand, other_workspa
 
     assert api_response.status_code == 202
     assert Job.objects.filter(workspace=other_workspace).count() == 1
-    assert other.json()["id"] != Job.objects.exclude(workspace=other_workspace).get().pk
+    assert other.json()["id"] != str(Job.objects.exclude(workspace=other_workspace).get().pk)
+    assert other.json()["id"] == str(Job.objects.get(workspace=other_workspace).pk)
 
 
 # --- Cancel and retry ----------------------------------------------------------------
