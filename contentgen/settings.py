@@ -336,6 +336,14 @@ BREAKER_COOLDOWN_S = env_float("BREAKER_COOLDOWN_S", 30.0)
 # A task waits for its rate-limit slot in place up to this long; a longer wait (a
 # route backing off after a 429) re-queues the item instead of holding a thread.
 RATE_LIMIT_MAX_INLINE_WAIT_S = env_float("RATE_LIMIT_MAX_INLINE_WAIT_S", 20.0)
+# A route without configured RPM/TPM paces at this share of the limits its provider
+# states in x-ratelimit-* headers (learned from every answer, shared in Redis and
+# forgotten RATE_LIMIT_LEARNED_TTL_S after the last answer that stated them).
+RATE_LIMIT_LEARNED_SHARE = env_float("RATE_LIMIT_LEARNED_SHARE", 0.9)
+RATE_LIMIT_LEARNED_TTL_S = env_float("RATE_LIMIT_LEARNED_TTL_S", 900.0)
+# Output tokens booked (max output) but not written go back to the route's token
+# limit. Turn off for a provider that counts max output against its TPM (Azure does).
+RATE_LIMIT_GIVE_BACK_UNUSED_TOKENS = env_bool("RATE_LIMIT_GIVE_BACK_UNUSED_TOKENS", True)
 # OpenAI's Batch API bills half price; economy jobs are polled by a periodic task.
 BATCH_DISCOUNT = Decimal(env_str("BATCH_DISCOUNT", "0.5"))
 BATCH_POLL_INTERVAL_S = env_float("BATCH_POLL_INTERVAL_S", 60.0)

@@ -10,6 +10,7 @@ The SDK's own retries are off: the item task is the system's one retry loop.
 """
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -39,6 +40,20 @@ class LLMUsage:
 
 
 @dataclass(frozen=True)
+class RateLimitState:
+    """The route's rate limits as the provider stated them in an answer's
+    `x-ratelimit-*` headers (OpenAI and most compatible providers send them on every
+    answer, 429s included); None where a header was missing or unreadable."""
+
+    limit_requests: int | None = None  # per minute
+    remaining_requests: int | None = None
+    reset_requests_s: float | None = None  # until the limit is back to its full value
+    limit_tokens: int | None = None
+    remaining_tokens: int | None = None
+    reset_tokens_s: float | None = None
+
+
+@dataclass(frozen=True)
 class LLMResult:
     text: str
     model: str  # the catalog key of the route that answered
@@ -47,13 +62,16 @@ class LLMResult:
     latency_ms: int
     finish_reason: str
     request_id: str = ""
+    rate_limits: RateLimitState | None = None
 
 
 class LLMError(Exception):
-    def __init__(self, reason: str, *, usage: LLMUsage | None = None, latency_ms: int = 0):
+    def __init__(self, reason: str, *, usage: LLMUsage | None = None, latency_ms: int = 0,
+                 rate_limits: RateLimitState | None = None):
         self.reason = reason
         self.usage = usage or LLMUsage()
         self.latency_ms = latency_ms
+        self.rate_limits = rate_limits
         super().__init__(reason)
 
 
@@ -124,6 +142,47 @@ def _retry_after_s(headers) -> float | None:
     return None
 
 
+# OpenAI writes resets as Go durations: "20ms", "1s", "6m0s", "1m30.5s"; others send seconds.
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_DURATION_UNIT_S = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+                    "h": 3600.0}
+
+
+def _duration_s(text: str | None) -> float | None:
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        return None
+    return sum(float(number) * _DURATION_UNIT_S[unit] for number, unit in parts)
+
+
+def _count(text: str | None) -> int | None:
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _rate_limits_of(headers) -> RateLimitState | None:
+    if not headers or ("x-ratelimit-limit-requests" not in headers
+                       and "x-ratelimit-limit-tokens" not in headers):
+        return None
+    return RateLimitState(
+        limit_requests=_count(headers.get("x-ratelimit-limit-requests")),
+        remaining_requests=_count(headers.get("x-ratelimit-remaining-requests")),
+        reset_requests_s=_duration_s(headers.get("x-ratelimit-reset-requests")),
+        limit_tokens=_count(headers.get("x-ratelimit-limit-tokens")),
+        remaining_tokens=_count(headers.get("x-ratelimit-remaining-tokens")),
+        reset_tokens_s=_duration_s(headers.get("x-ratelimit-reset-tokens")),
+    )
+
+
 def _usage_of(response) -> LLMUsage:
     usage = getattr(response, "usage", None)
     if usage is None:
@@ -141,34 +200,41 @@ def complete(request: LLMRequest) -> LLMResult:
     route = request.route
     started = time.monotonic()
     try:
-        response = _client_for(route).chat.completions.create(**_request_body(request))
+        # The raw response is the SDK's documented way to the headers; parse() is the
+        # same parsing create() does.
+        raw = _client_for(route).chat.completions.with_raw_response.create(
+            **_request_body(request))
+        response = raw.parse()
     except (openai.APIConnectionError, openai.APIStatusError) as exc:
         raise _api_error(exc, started) from exc
     upstream_error = (getattr(response, "model_extra", None) or {}).get("error")
     return _answer_read(route, response, upstream_error=upstream_error,
-                        latency_ms=_since(started))
+                        latency_ms=_since(started), rate_limits=_rate_limits_of(raw.headers))
 
 
-def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int) -> LLMResult:
+def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int,
+                 rate_limits: RateLimitState | None = None) -> LLMResult:
     """The checks every answer passes, online or from a batch line: an error inside a
     200, no choices, a cut-off or empty answer are failures, billed with their usage."""
     usage = _usage_of(response)
     if upstream_error:
         # OpenRouter reports some upstream failures inside a 200.
         raise TransientLLMError(f"upstream error: {json.dumps(upstream_error)[:300]}",
-                                usage=usage, latency_ms=latency_ms)
+                                usage=usage, latency_ms=latency_ms, rate_limits=rate_limits)
     choices = getattr(response, "choices", None)
     if not choices:
-        raise TransientLLMError("answer without choices", usage=usage, latency_ms=latency_ms)
+        raise TransientLLMError("answer without choices", usage=usage, latency_ms=latency_ms,
+                                rate_limits=rate_limits)
     choice = choices[0]
     message = getattr(choice, "message", None)
     text = (getattr(message, "content", None) or "") if message else ""
     finish_reason = getattr(choice, "finish_reason", None)
     if finish_reason != "stop":
         raise AnswerRejected(f"finish_reason '{finish_reason}'", usage=usage,
-                             latency_ms=latency_ms)
+                             latency_ms=latency_ms, rate_limits=rate_limits)
     if not text.strip():
-        raise AnswerRejected("empty answer", usage=usage, latency_ms=latency_ms)
+        raise AnswerRejected("empty answer", usage=usage, latency_ms=latency_ms,
+                             rate_limits=rate_limits)
     return LLMResult(
         text=text,
         model=route.key,
@@ -177,6 +243,7 @@ def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int)
         latency_ms=latency_ms,
         finish_reason=finish_reason,
         request_id=getattr(response, "id", "") or "",
+        rate_limits=rate_limits,
     )
 
 
@@ -327,10 +394,12 @@ def _api_error(exc: openai.APIConnectionError | openai.APIStatusError,
         return TransientLLMError("connection error", latency_ms=_since(started))
     status = exc.status_code
     reason = f"HTTP {status}: {_error_message(exc)}"
+    rate_limits = _rate_limits_of(exc.response.headers)
     if status in (408, 409, 429) or status >= 500:
         return TransientLLMError(reason, status=status, latency_ms=_since(started),
-                                 retry_after_s=_retry_after_s(exc.response.headers))
-    return PermanentLLMError(reason, latency_ms=_since(started))
+                                 retry_after_s=_retry_after_s(exc.response.headers),
+                                 rate_limits=rate_limits)
+    return PermanentLLMError(reason, latency_ms=_since(started), rate_limits=rate_limits)
 
 
 def _jsonl_records(content: bytes) -> list[dict]:

@@ -2,7 +2,12 @@
 
 It answers `POST /v1/chat/completions` and `GET /v1/models` like OpenAI/OpenRouter,
 with configurable latency, rate limits (429 + Retry-After) and faults, plus
-one-shot scripted answers. `/_sim/*` endpoints configure and observe it.
+one-shot scripted answers. A model with a limit states it on every chat answer, as
+OpenAI does, in `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` headers:
+the limit per minute (`rpm_limit` over a `window_s` other than 60 s is scaled, like
+OpenAI enforcing a per-minute limit over shorter periods), what is left of it, and
+the time until it is whole again, as a Go duration ("20ms", "1s", "6m0s").
+`/_sim/*` endpoints configure and observe it.
 `/v1/files` and `/v1/batches` simulate OpenAI's Batch API (see batch.py).
 
 Precedence for one chat request: a scripted entry (model queue, then "*") decides
@@ -265,11 +270,47 @@ class RateWindow:
                 return Rejection("tokens", self._seconds_until_expiry(index, window_s, now))
         return Rejection("tokens", max(1, math.ceil(window_s)))
 
+    def headers(self, behaviour: Behaviour, now: float) -> dict[str, str]:
+        """The x-ratelimit-* headers for the window as it stands (call after admit)."""
+        window_s = float(behaviour.window_s)
+        per_minute = 60.0 / window_s
+        # The window is whole again once its newest request has left it.
+        reset = self._entries[-1][0] + window_s - now if self._entries else 0.0
+        headers = {}
+        if behaviour.rpm_limit is not None:
+            left = max(0, behaviour.rpm_limit - len(self._entries))
+            headers.update({
+                "x-ratelimit-limit-requests": str(round(behaviour.rpm_limit * per_minute)),
+                "x-ratelimit-remaining-requests": str(math.floor(left * per_minute)),
+                "x-ratelimit-reset-requests": go_duration(reset),
+            })
+        if behaviour.tpm_limit is not None:
+            left = max(0, behaviour.tpm_limit - sum(used for _, used in self._entries))
+            headers.update({
+                "x-ratelimit-limit-tokens": str(round(behaviour.tpm_limit * per_minute)),
+                "x-ratelimit-remaining-tokens": str(math.floor(left * per_minute)),
+                "x-ratelimit-reset-tokens": go_duration(reset),
+            })
+        return headers
+
     def _seconds_until_expiry(self, index: int, window_s: float, now: float) -> int:
         if index >= len(self._entries):
             return max(1, math.ceil(window_s))
         arrived = self._entries[index][0]
         return max(1, math.ceil(arrived + window_s - now))
+
+
+def go_duration(seconds: float) -> str:
+    """A duration as Go prints it (OpenAI's reset headers), to the millisecond."""
+    ms = max(0, round(seconds * 1000))
+    if ms < 1000:
+        return f"{ms}ms" if ms else "0s"
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs = f"{rest // 1000}s" if rest % 1000 == 0 else f"{rest / 1000:.3f}".rstrip("0") + "s"
+    if hours:
+        return f"{hours}h{minutes}m{secs}"
+    return f"{minutes}m{secs}" if minutes else secs
 
 
 # --- shared state -----------------------------------------------------------------
@@ -340,10 +381,21 @@ class SimulatorState:
 
     # decisions
 
-    def admit(self, model: str | None, behaviour: Behaviour, tokens: int) -> Rejection | None:
+    def admit(
+        self, model: str | None, behaviour: Behaviour, tokens: int
+    ) -> tuple[Rejection | None, dict[str, str]]:
+        """The limiter's decision, and the rate-limit headers of the answer."""
         with self._lock:
             window = self._windows.setdefault(model or "", RateWindow())
-            return window.admit(behaviour, tokens, time.monotonic())
+            now = time.monotonic()
+            rejection = window.admit(behaviour, tokens, now)
+            return rejection, window.headers(behaviour, now)
+
+    def rate_headers(self, model: str | None, behaviour: Behaviour) -> dict[str, str]:
+        """The rate-limit headers for an answer that did not pass the limiter (scripted)."""
+        with self._lock:
+            window = self._windows.setdefault(model or "", RateWindow())
+            return window.headers(behaviour, time.monotonic())
 
     def draw_outcome(self, behaviour: Behaviour) -> Outcome:
         """One uniform draw picks at most one fault, so the rates are exact shares."""
@@ -706,12 +758,29 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         script = state.pop_script(model)
         if script is not None:
             outcome = Outcome.from_script(script, behaviour)
+            limit_headers = state.rate_headers(model, behaviour)
         else:
-            rejection = state.admit(model, behaviour, prompt_count + requested_max_tokens(body))
+            rejection, limit_headers = state.admit(
+                model, behaviour, prompt_count + requested_max_tokens(body))
             if rejection:
-                return self._rate_limited(rejection)
+                return self._rate_limited(rejection, limit_headers)
             outcome = state.draw_outcome(behaviour)
+        reply = self._answer_outcome(body, model, prompt, prompt_count, behaviour, outcome, pause)
+        if reply.status is not None and limit_headers:
+            reply.headers = {**limit_headers, **(reply.headers or {})}
+        return reply
 
+    def _answer_outcome(
+        self,
+        body: dict[str, Any],
+        model: str,
+        prompt: PromptInfo,
+        prompt_count: int,
+        behaviour: Behaviour,
+        outcome: Outcome,
+        pause: Callable[[float], bool],
+    ) -> Reply:
+        state = self.server.state
         if not pause(outcome.latency_s):
             return Reply.no_answer()
         if outcome.timeout_s is not None:
@@ -728,10 +797,10 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         return Reply(outcome.status, completion_body(completion_id, model, content, usage, outcome))
 
     @staticmethod
-    def _rate_limited(rejection: Rejection) -> Reply:
+    def _rate_limited(rejection: Rejection, limit_headers: dict[str, str]) -> Reply:
         message = f"Rate limit reached for {rejection.limit_type}"
         body = error_body(429, message, error_type=rejection.limit_type)
-        return Reply(429, body, {"Retry-After": str(rejection.retry_after_s)})
+        return Reply(429, body, {**limit_headers, "Retry-After": str(rejection.retry_after_s)})
 
     @staticmethod
     def _error_reply(outcome: Outcome) -> Reply:

@@ -21,6 +21,7 @@ import pytest
 
 from devtools.simulator import SimulatorServer, start_simulator
 from devtools.simulator.content import generate_content, read_prompt
+from devtools.simulator.server import go_duration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -629,3 +630,70 @@ def read_line_with_timeout(process: subprocess.Popen, timeout_s: float) -> str:
     reader.join(timeout_s)
     assert lines, f"no READY line within {timeout_s}s"
     return lines[0]
+
+
+# --- x-ratelimit-* headers, as OpenAI sends them --------------------------------------
+
+
+def ask_raw(llm: openai.OpenAI, **kwargs: Any) -> Any:
+    return llm.chat.completions.with_raw_response.create(
+        model=DEFAULT_MODEL, messages=user_messages(product_prompt()), **kwargs)
+
+
+def test_every_answer_states_the_limits_what_is_left_and_when_they_are_whole(
+        simulator, llm):
+    # given a model allowing 3 requests and 10,000 tokens a minute
+    simulator.configure({"default": {"rpm_limit": 3, "tpm_limit": 10_000}})
+    prompt_tokens = math.ceil(
+        (len("You write product content as JSON.") + len(product_prompt())) / 4)
+
+    # when two requests are answered
+    ask_raw(llm, max_tokens=400)
+    headers = ask_raw(llm, max_tokens=400).headers
+
+    # then the second answer says what is left after both
+    assert headers["x-ratelimit-limit-requests"] == "3"
+    assert headers["x-ratelimit-remaining-requests"] == "1"
+    assert headers["x-ratelimit-limit-tokens"] == "10000"
+    assert headers["x-ratelimit-remaining-tokens"] == str(10_000 - 2 * (prompt_tokens + 400))
+    # and that the window is whole once the newest request has left it, in Go's format
+    assert re.fullmatch(r"(59\.\d{1,3}|60)s|1m0s", headers["x-ratelimit-reset-requests"])
+    assert headers["x-ratelimit-reset-tokens"] == headers["x-ratelimit-reset-requests"]
+
+
+def test_a_429_states_the_spent_limit(simulator, llm):
+    simulator.configure({"default": {"rpm_limit": 1}})
+    ask(llm)
+
+    with pytest.raises(openai.RateLimitError) as raised:
+        ask(llm)
+
+    headers = raised.value.response.headers
+    assert (headers["x-ratelimit-limit-requests"], headers["x-ratelimit-remaining-requests"]) == (
+        "1", "0")
+    assert "x-ratelimit-limit-tokens" not in headers  # no token limit configured
+
+
+def test_a_short_window_states_its_limit_per_minute(simulator, llm):
+    # 5 requests in any 2 s is 150 a minute, enforced over 2 s (as OpenAI may quantize)
+    simulator.configure({"default": {"rpm_limit": 5, "window_s": 2}})
+
+    headers = ask_raw(llm).headers
+
+    assert headers["x-ratelimit-limit-requests"] == "150"
+    assert headers["x-ratelimit-remaining-requests"] == "120"
+    assert headers["x-ratelimit-reset-requests"] in ("2s", "1.999s", "1.998s")
+
+
+def test_a_model_without_limits_sends_no_rate_limit_headers(simulator, llm):
+    headers = ask_raw(llm).headers
+
+    assert not [name for name in headers if name.startswith("x-ratelimit-")]
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (0, "0s"), (0.02, "20ms"), (1, "1s"), (1.5, "1.5s"), (360, "6m0s"), (90.25, "1m30.25s"),
+    (3723, "1h2m3s"),
+])
+def test_durations_are_written_as_go_writes_them(seconds, text):
+    assert go_duration(seconds) == text

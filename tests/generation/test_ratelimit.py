@@ -229,3 +229,116 @@ def test_acquire_refuses_a_wait_longer_than_the_caller_allows(limiter):
 
     assert 0.9 < caught.value.wait_s <= 1.0
     assert slept == []  # it gave up at once, without sleeping
+
+
+# --- Learned limits -------------------------------------------------------------
+
+
+def test_a_route_with_nothing_configured_paces_at_a_share_of_its_learned_limit(limiter):
+    # The provider said 600/min; at 90% that is one request every 111 ms.
+    limiter.learn(ROUTE, rpm=600, tpm=None, ttl_s=60)
+
+    waits = book(limiter, RouteLimits(burst_s=0.0, learned_share=0.9), 3)
+
+    assert waits == pytest.approx([0.0, 0.111, 0.222], abs=TOLERANCE)
+
+
+def test_learned_limits_are_ignored_without_a_share(limiter):
+    limiter.learn(ROUTE, rpm=60, tpm=None, ttl_s=60)
+
+    assert book(limiter, RouteLimits(burst_s=0.0), 3) == [0.0] * 3
+
+
+def test_a_configured_limit_wins_and_a_learned_one_fills_the_other(limiter):
+    # Configured 60 rpm beats the learned 6,000; the learned 6,000 tpm (at 50%: 50
+    # tokens/s) still paces the tokens that nothing configured.
+    limiter.learn(ROUTE, rpm=6000, tpm=6000, ttl_s=60)
+    limits = RouteLimits(rpm=60, burst_s=0.0, learned_share=0.5)
+
+    waits = book(limiter, limits, 3, tokens=100)
+
+    assert waits == pytest.approx([0.0, 2.0, 4.0], abs=TOLERANCE)
+
+
+def test_learned_limits_are_forgotten_after_their_ttl(limiter):
+    limiter.learn(ROUTE, rpm=60, tpm=None, ttl_s=0.1)
+    assert limiter.learned(ROUTE) is not None
+
+    time.sleep(0.15)
+
+    assert limiter.learned(ROUTE) is None
+    assert book(limiter, RouteLimits(burst_s=0.0, learned_share=0.9), 2) == [0.0, 0.0]
+
+
+# --- Giving back ------------------------------------------------------------------
+
+
+def test_a_slot_given_up_as_too_far_goes_to_the_next_caller(limiter):
+    limits = RouteLimits(rpm=60, burst_s=1.0)
+    book(limiter, limits, 3)  # slots at 0, 1 and 2 s
+
+    with pytest.raises(WaitTooLong):
+        limiter.acquire(ROUTE, limits, 1, max_wait=0.5)  # the 3 s slot, given up
+
+    assert limiter.reserve(ROUTE, limits, 1) == pytest.approx(3.0, abs=TOLERANCE)
+
+
+def test_a_slot_given_up_is_lost_when_another_booking_came_after_it(limiter, monkeypatch):
+    limits = RouteLimits(rpm=60, burst_s=1.0)
+    book(limiter, limits, 3)  # slots at 0, 1 and 2 s
+    book_one = limiter._book
+
+    def book_then_another_worker_books(*args):
+        booked = book_one(*args)  # our slot at 3 s...
+        book_one(ROUTE, limits, 1)  # ...and another worker's at 4 s
+        return booked
+
+    monkeypatch.setattr(limiter, "_book", book_then_another_worker_books)
+    with pytest.raises(WaitTooLong):
+        limiter.acquire(ROUTE, limits, 1, max_wait=0.5)
+    monkeypatch.undo()
+
+    # Pulling the TAT back would put the next caller on the 4 s booking's instant.
+    assert limiter.reserve(ROUTE, limits, 1) == pytest.approx(5.0, abs=TOLERANCE)
+
+
+def test_returned_tokens_bring_the_next_slot_closer(limiter):
+    limits = RouteLimits(tpm=6000, burst_s=0.0)  # 100 tokens/s
+    limiter.reserve(ROUTE, limits, 100)  # 1 s of tokens booked...
+
+    limiter.give_back(ROUTE, limits, tokens=70)  # ...30 used
+
+    assert limiter.reserve(ROUTE, limits, 100) == pytest.approx(0.3, abs=TOLERANCE)
+
+
+def test_giving_back_never_makes_a_bucket_more_than_empty(limiter):
+    limits = RouteLimits(tpm=6000, burst_s=0.0)
+    limiter.reserve(ROUTE, limits, 100)
+
+    limiter.give_back(ROUTE, limits, tokens=500)
+
+    assert book(limiter, limits, 2, tokens=100) == pytest.approx([0.0, 1.0], abs=TOLERANCE)
+
+
+def test_giving_back_to_a_drained_route_stores_nothing(limiter, redis_client, prefix):
+    limiter.give_back(ROUTE, RouteLimits(tpm=6000), tokens=100)
+
+    assert redis_client.keys(f"{prefix}:*") == []
+
+
+def test_a_slot_abandoned_to_a_back_off_is_not_given_back(limiter):
+    limits = RouteLimits(rpm=120, burst_s=0.0)  # one per 500 ms
+    limiter.reserve(ROUTE, limits, 1)  # now; our slot will be at +0.5 s
+    slept = []
+
+    def sleep(seconds):
+        if not slept:
+            limiter.back_off(ROUTE, 0.75)  # another worker's 429, while we wait
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    waited = limiter.acquire(ROUTE, limits, 1, sleep=sleep)
+
+    # Returning the +0.5 s slot would put us at +0.5 s on top of whoever booked after
+    # it; the rebooking goes after the abandoned slot's interval instead.
+    assert waited == pytest.approx(1.0, abs=TOLERANCE)

@@ -170,3 +170,59 @@ def test_the_api_answers_when_the_throttle_counters_are_unreachable(api, brand, 
     response = api.get("/api/v1/jobs/")
 
     assert response.status_code == 200
+
+
+# --- Whole-route back-off on a route with no configured limits -------------------
+
+
+def test_during_a_back_off_without_retry_after_no_item_reaches_the_provider(
+        workspace, brand, sim, settings):
+    # Given the default catalog (no RPM/TPM configured), a 429 without Retry-After,
+    # a 1 s default back-off, and items that re-queue rather than wait 0.2 s inline
+    settings.GENERATION_RETRY_BACKOFF_S = 1.0
+    settings.RATE_LIMIT_MAX_INLINE_WAIT_S = 0.2
+    script(sim, {"status": 429})
+    job = submit(workspace, items=[product(1), product(2)])
+    first, second = job.items.order_by("position")
+    with pytest.raises(RetryLater):
+        item_generate(item_id=first.pk)
+    refused_at = sim_requests(sim)[0]["time"]
+
+    # When the second item, and then the first item's retry, run during the back-off
+    with pytest.raises(RetryLater) as second_caught:
+        item_generate(item_id=second.pk)
+    with pytest.raises(RetryLater):
+        item_generate(item_id=first.pk)
+
+    # Then neither reached the provider: the item went back to the queue untouched
+    assert len(sim_requests(sim)) == 1
+    assert "rate limited" in second_caught.value.reason
+    assert 0 < second_caught.value.countdown <= 1.0
+    second.refresh_from_db()
+    assert (second.status, second.attempts) == (JobItem.Status.PENDING, 0)
+    # and once the back-off is over, both go through, after it.
+    time.sleep(limiter().paused_for("hermes-3-405b"))
+    item_generate(item_id=first.pk)
+    item_generate(item_id=second.pk)
+    calls = sim_requests(sim)
+    assert calls[0]["status"] == 429
+    assert {call["status"] for call in calls[1:]} == {200}
+    assert min(call["time"] for call in calls[1:]) >= refused_at + 1.0
+
+
+def test_a_retry_after_a_429_waits_out_the_back_off_before_calling_again(
+        workspace, brand, sim):
+    # Given the default catalog and a 429 with Retry-After: 1
+    script(sim, {"status": 429, "retry_after": 1})
+    job = submit(workspace, items=[product(1)])
+    item = job.items.get()
+    with pytest.raises(RetryLater):
+        item_generate(item_id=item.pk)
+
+    # When its retry comes at once (a worker with a short countdown, or a redelivery)
+    item_generate(item_id=item.pk)
+
+    # Then the second call left only after the back-off (the wait fits inline)
+    refused, answered, *_regenerations = sim_requests(sim)
+    assert (refused["status"], answered["status"]) == (429, 200)
+    assert answered["time"] - refused["time"] >= 1.0

@@ -23,7 +23,13 @@ from apps.generation.ratelimit import WaitTooLong
 from apps.generation.router import POLICY_CHEAPEST, RoutingError, route_choose
 from apps.generation.schemas import output_schema
 from apps.generation.tokens import prompt_tokens
-from apps.generation.traffic import breaker_policy, route_allowed, route_call, route_pace
+from apps.generation.traffic import (
+    breaker_policy,
+    call_tokens,
+    route_allowed,
+    route_call,
+    route_pace,
+)
 from apps.jobs.domain import Attempt, Finish, ItemStatus, RetryLater
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services.assessment import answer_assess, check_rules_for
@@ -178,8 +184,7 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
 def _pace(route: ModelSpec, item_input: ItemInput, prompt: Prompt) -> None:
     """Wait for the call's slot; a slot far off puts the item back in the queue instead
     of holding a worker thread."""
-    tokens = (prompt_tokens(prompt.messages) + settings.GENERATION_MAX_OUTPUT_TOKENS
-              + len(item_input.image_urls) * route.image_input_tokens)
+    tokens = call_tokens(route, prompt.messages, settings.GENERATION_MAX_OUTPUT_TOKENS)
     try:
         route_pace(route, tokens, max_wait=settings.RATE_LIMIT_MAX_INLINE_WAIT_S)
     except WaitTooLong as exc:
