@@ -7,6 +7,7 @@ from rest_framework import authentication, exceptions
 from apps.accounts import schema  # noqa: F401
 from apps.accounts.models import ApiKey, Workspace
 from apps.accounts.selectors import api_key_get_active
+from apps.accounts.throttling import InvalidApiKeyThrottle
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header.")) from exc
         api_key = api_key_get_active(raw_key=raw_key)
         if api_key is None:
+            throttle = InvalidApiKeyThrottle()
+            if not throttle.allow_request(request, None):
+                raise exceptions.Throttled(throttle.wait())
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         return ApiPrincipal(workspace=api_key.workspace, api_key=api_key), api_key
 

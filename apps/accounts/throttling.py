@@ -37,3 +37,15 @@ class ApiKeySubmitThrottle(ApiKeyRateThrottle):
         if request.method != "POST" or not getattr(view, "throttle_submissions", False):
             return True
         return super().allow_request(request, view)
+
+
+class InvalidApiKeyThrottle(ApiKeyRateThrottle):
+    """Requests with a wrong or revoked key, counted per client address: guessing keys
+    gets a 429 after a few tries. Authentication calls it (DRF's throttles run after
+    authentication, which a wrong key never passes); a right key is never counted here,
+    so a client behind the same address with a valid key is unaffected."""
+
+    scope = "invalid_api_key"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

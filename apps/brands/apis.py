@@ -33,6 +33,8 @@ class BrandListCreateApi(APIView):
 
 class BrandDetailApi(APIView):
     def _brand(self, request, slug):
+        if "\x00" in slug:
+            raise NotFound()  # no slug holds one, and PostgreSQL refuses it in a query (a 500)
         brand = brand_get_for_workspace(workspace=request.user.workspace, slug=slug)
         if brand is None:
             raise NotFound()

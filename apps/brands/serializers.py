@@ -1,8 +1,16 @@
+import json
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.brands import limits
 from apps.brands.models import BrandLocaleOverride, BrandTemplate
-from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
+from apps.core.validation import (
+    CURRENCY_CODE_MESSAGE,
+    CURRENCY_CODE_RE,
+    BoundedListField,
+    json_value_validate,
+)
 from apps.generation.schemas import CONTENT_FIELDS
 from apps.localization.locales import locale_languages, locale_resolve
 
@@ -10,14 +18,32 @@ CONTENT_FIELD_NAMES = sorted({name for fields in CONTENT_FIELDS.values() for nam
 
 
 def term_list() -> serializers.ListField:
-    return serializers.ListField(child=serializers.CharField(max_length=200), required=False,
-                                 max_length=200)
+    return BoundedListField(child=serializers.CharField(max_length=limits.TERM_MAX_CHARS),
+                            required=False, max_length=limits.TERMS_MAX)
+
+
+def _size_checked(value, *, max_entries: int):
+    """A map counted before its entries are validated."""
+    if isinstance(value, dict) and len(value) > max_entries:
+        raise serializers.ValidationError(
+            _("At most %(limit)s entries.") % {"limit": max_entries}, code="max_length")
+    return value
+
+
+def example_json_validate(value: dict) -> dict:
+    json_value_validate(value, max_depth=limits.EXAMPLE_JSON_MAX_DEPTH)
+    if len(json.dumps(value, ensure_ascii=False)) > limits.EXAMPLE_JSON_MAX_CHARS:
+        raise serializers.ValidationError(
+            _("At most %(limit)s characters as JSON.") % {"limit": limits.EXAMPLE_JSON_MAX_CHARS},
+            code="max_length")
+    return value
 
 
 class LocaleOverrideSerializer(serializers.Serializer):
     address = serializers.ChoiceField(choices=BrandLocaleOverride.Address.choices, required=False,
                                       allow_blank=True, default="")
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=limits.LOCALE_NOTES_MAX_CHARS, required=False,
+                                  allow_blank=True, default="")
     banned_terms = term_list()
     currency = serializers.RegexField(CURRENCY_CODE_RE, required=False, allow_blank=True,
                                       default="", error_messages={"invalid": CURRENCY_CODE_MESSAGE})
@@ -36,8 +62,8 @@ def override_key(tag) -> str | None:
 
 class ExampleSerializer(serializers.Serializer):
     locale = serializers.CharField(max_length=16)
-    product = serializers.DictField()
-    output = serializers.DictField()
+    product = serializers.DictField(validators=[example_json_validate])
+    output = serializers.DictField(validators=[example_json_validate])
 
     def validate_locale(self, value):
         key = override_key(value)
@@ -74,7 +100,7 @@ class BrandSerializer(serializers.ModelSerializer):
     required_terms = term_list()
     length_bounds = serializers.DictField(child=LengthBoundSerializer(), required=False)
     locales = serializers.DictField(child=LocaleOverrideSerializer(), required=False)
-    examples = ExampleSerializer(many=True, required=False)
+    examples = ExampleSerializer(many=True, required=False, max_length=limits.EXAMPLES_MAX)
 
     class Meta:
         model = BrandTemplate
@@ -84,7 +110,24 @@ class BrandSerializer(serializers.ModelSerializer):
                   "updated_at"]
         read_only_fields = ["version", "archived_at", "created_at", "updated_at"]
         # Slug uniqueness is per workspace; the service reports a clash as a 409.
-        extra_kwargs = {"slug": {"validators": []}}
+        extra_kwargs = {"slug": {"validators": []},
+                        "name": {"max_length": limits.NAME_MAX_CHARS},
+                        "voice": {"max_length": limits.VOICE_MAX_CHARS},
+                        "audience": {"max_length": limits.AUDIENCE_MAX_CHARS}}
+
+    def to_internal_value(self, data):
+        # Cheap checks first: maps are counted before their entries are validated.
+        if hasattr(data, "get"):
+            errors = {}
+            for name, limit in (("locales", limits.LOCALE_OVERRIDES_MAX),
+                                ("length_bounds", limits.LENGTH_BOUNDS_MAX)):
+                try:
+                    _size_checked(data.get(name), max_entries=limit)
+                except serializers.ValidationError as exc:
+                    errors[name] = exc.detail
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate_length_bounds(self, value):
         unknown = sorted(set(value) - set(CONTENT_FIELD_NAMES))

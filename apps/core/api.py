@@ -63,8 +63,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ParseError):
-        message = _("The request body could not be parsed.")
-        response.data = error_body("malformed_body", message, {"body": [str(message)]})
+        if exc.get_codes() == "too_deep":
+            message, code = exc.detail, "body_too_deep"
+        else:
+            message, code = _("The request body could not be parsed."), "malformed_body"
+        response.data = error_body(code, message, {"body": [str(message)]})
     elif isinstance(exc, exceptions.ValidationError):
         response.data = error_body("invalid", _("The request has invalid fields."),
                                    flatten_errors(exc.detail))

@@ -6,7 +6,8 @@ vision model would fetch product images from inside our network).
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import urlsplit, urlunsplit
 
 # Cloud metadata endpoints hand out credentials: never a target, even when private
 # targets are allowed for development.
@@ -71,3 +72,58 @@ def url_is_private(url: str) -> bool:
         return True
     address = numeric_host_address(host)
     return address is not None and (address_is_metadata(address) or not address_is_public(address))
+
+
+# --- The authority of a URL ------------------------------------------------------------
+# Parsers disagree on odd authorities: Python reads "http://127.0.0.1\\@example.com/" as
+# host example.com, a WHATWG parser (browsers, many HTTP stacks a vision provider may use)
+# as 127.0.0.1. A URL that two parsers could read differently is refused, not guessed.
+
+
+def _scripts(label: str) -> set[str]:
+    """The scripts of a host label's letters, by their Unicode names (LATIN, CYRILLIC...)."""
+    return {unicodedata.name(char, "UNKNOWN").split(" ")[0] for char in label if char.isalpha()}
+
+
+def url_authority_problem(url: str) -> str | None:
+    """Why a URL's authority is unsafe to hand on, as a stable code; None when it is fine.
+
+    "backslash": a backslash anywhere in the URL (read as "/" by WHATWG parsers);
+    "credentials": a user or password before the host;
+    "port": a port outside 1-65535;
+    "mixed_script": a host label mixing scripts (Latin with Cyrillic: a look-alike host).
+    """
+    if "\\" in url:
+        return "backslash"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "port"
+    if "@" in parts.netloc:
+        return "credentials"
+    if port is not None and not 0 < port < 65536:
+        return "port"
+    for label in (parts.hostname or "").split("."):
+        try:
+            text = label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+        except UnicodeError:
+            return "mixed_script"  # punycode that does not decode is no honest name
+        if len(_scripts(text)) > 1:
+            return "mixed_script"
+    return None
+
+
+def url_without_password(url: str) -> str:
+    """The URL with any password in its authority replaced by "***" (for showing back a
+    URL stored before credentials were refused)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

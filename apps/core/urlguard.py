@@ -21,9 +21,24 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.errors import InvalidInput
-from apps.core.netguard import Address, address_is_metadata, address_is_public
+from apps.core.netguard import (
+    Address,
+    address_is_metadata,
+    address_is_public,
+    url_authority_problem,
+)
+
+# The message for each of netguard's url_authority_problem codes; image URLs use them too.
+URL_AUTHORITY_MESSAGES = {
+    "backslash": gettext_lazy("A URL may not contain a backslash (\\)."),
+    "credentials": gettext_lazy("A URL may not contain a user name or password."),
+    "port": gettext_lazy("A URL's port must be between 1 and 65535."),
+    "mixed_script": gettext_lazy("The host name mixes alphabets (such as Latin and Cyrillic "
+                                 "letters), as look-alike addresses do."),
+}
 
 
 class WebhookTargetRefused(InvalidInput):
@@ -52,6 +67,9 @@ def _refused(message) -> WebhookTargetRefused:
 
 def webhook_target_resolve(url: str) -> WebhookTarget:
     """Parse the URL as the HTTP client will, resolve its host, check every address."""
+    problem = url_authority_problem(url) if isinstance(url, str) else None
+    if problem:
+        raise _refused(str(URL_AUTHORITY_MESSAGES[problem]))
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:

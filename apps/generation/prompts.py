@@ -4,6 +4,11 @@ The system message holds the brand, the kind's instructions and the output
 schema, and nothing item- or locale-specific: it is byte-identical across every
 item of a job, so providers' prompt caching applies to it. The user message
 carries the locale and the product inside a delimited data block.
+
+Every piece of customer text that reaches a message (the product, the brand's voice,
+terms and notes, and the feedback of a rewrite, which quotes the product's keywords and
+the brand's terms back) has its < and > escaped the way JSON allows (\\u003c, \\u003e), so
+no text can close the data block or open a tag of its own.
 """
 
 import dataclasses
@@ -79,10 +84,16 @@ class Prompt:
         return self.messages[0]["content"]
 
 
+def escape_tags(text: str) -> str:
+    """Customer text with < and > written as the data block writes them (\\u003c, \\u003e):
+    it reads the same to the model and cannot open or close a tag."""
+    return str(text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _bullet_list(title: str, entries: list[str]) -> str:
     if not entries:
         return ""
-    return title + "\n" + "\n".join(f"- {entry}" for entry in entries) + "\n"
+    return title + "\n" + "\n".join(f"- {escape_tags(entry)}" for entry in entries) + "\n"
 
 
 TONE = {
@@ -138,13 +149,13 @@ def system_message(brand: dict, kind: str) -> str:
     """The brand guide: identical for every item and locale of a job (prompt caching)."""
     schema = output_schema(kind).json_schema(with_bounds=False)
     sections = [
-        f'You are the in-house copywriter of the brand "{brand["name"]}".\n',
+        f'You are the in-house copywriter of the brand "{escape_tags(brand["name"])}".\n',
         KIND_INSTRUCTIONS[kind] + "\n",
-        f"Brand voice and tone:\n{brand['voice']}\n",
+        f"Brand voice and tone:\n{escape_tags(brand['voice'])}\n",
         _tone_line(brand),
     ]
     if brand.get("audience"):
-        sections.append(f"Audience:\n{brand['audience']}\n")
+        sections.append(f"Audience:\n{escape_tags(brand['audience'])}\n")
     sections.append(_bullet_list("Do:", brand.get("do_list") or []))
     sections.append(_bullet_list("Don't:", brand.get("dont_list") or []))
     sections.append(_bullet_list("Never use these terms, in any form:",
@@ -180,9 +191,10 @@ def _locale_lines(brand: dict, locale: ContentLocale) -> list[str]:
     if override.get("address") and locale.address:
         lines.append(locale.address[override["address"]])
     if override.get("notes"):
-        lines.append(f"Notes for this market: {override['notes']}")
+        lines.append(f"Notes for this market: {escape_tags(override['notes'])}")
     if override.get("banned_terms"):
-        lines.append("Also never use, in this market: " + ", ".join(override["banned_terms"]) + ".")
+        lines.append("Also never use, in this market: "
+                     + escape_tags(", ".join(override["banned_terms"])) + ".")
     if override.get("currency"):
         lines.append(f"This market's currency is {override['currency']}; quote prices only as "
                      "the data gives them.")
@@ -192,8 +204,7 @@ def _locale_lines(brand: dict, locale: ContentLocale) -> list[str]:
 def _json_for_block(data: dict) -> str:
     # Escaping < and > keeps product text from closing the data block early;
     # the result is still valid JSON with the same values.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+    return escape_tags(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
 def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemInput,
@@ -207,7 +218,9 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
         "</product_data>",
     ]
     if feedback:
-        lines.append(f"Your previous answer was rejected: {feedback} Write it again, correctly.")
+        # The feedback quotes customer text back (a keyword, a brand term): escaped too.
+        lines.append(f"Your previous answer was rejected: {escape_tags(feedback)} "
+                     "Write it again, correctly.")
     return "\n".join(lines)
 
 

@@ -4,13 +4,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
+from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
 from apps.generation.catalog import catalog_get
 from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
@@ -99,7 +100,7 @@ def job_request_data(request) -> dict:
 
 class JobListCreateApi(APIView):
     throttle_submissions = True
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(operation_id="jobs_list", responses={
         200: paginated("PaginatedJobs", JobSerializer(many=True)), 401: ERRORS[401]})
@@ -174,7 +175,7 @@ class EstimateApi(APIView):
     """The cost of a job body per model and per policy, without running anything."""
 
     throttle_submissions = True
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(operation_id="estimate_create", request=JobCreateSerializer,
                    responses={200: EstimateSerializer, 400: ERRORS[400], 401: ERRORS[401],

@@ -19,6 +19,8 @@ IMAGE_URL_MAX_CHARS = 2000
 # The translated message for a too-long attribute spells these two numbers out.
 ATTRIBUTE_NAME_MAX_CHARS = 100
 ATTRIBUTE_VALUE_MAX_CHARS = 1000  # the value as JSON
+# How deep the attributes object may nest ({"size": {"value": 3, "unit": "cm"}} is 2).
+ATTRIBUTES_MAX_DEPTH = 4
 
 # A price has at most 14 digits, 4 of them after the decimal point.
 PRICE_MAX_DIGITS = 14

@@ -8,9 +8,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.money import money
-from apps.core.netguard import url_is_private
-from apps.core.urlguard import webhook_url_validate
-from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
+from apps.core.netguard import url_authority_problem, url_is_private, url_without_password
+from apps.core.urlguard import URL_AUTHORITY_MESSAGES, webhook_url_validate
+from apps.core.validation import (
+    CURRENCY_CODE_MESSAGE,
+    CURRENCY_CODE_RE,
+    BoundedListField,
+    json_value_validate,
+)
 from apps.generation.catalog import catalog_model_keys
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
@@ -22,7 +27,11 @@ from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
 
 def image_url_is_public(url: str) -> None:
     # A self-hosted vision model fetches images from inside our network: a URL that
-    # points there (loopback, private ranges, metadata, local names) is refused.
+    # points there (loopback, private ranges, metadata, local names) is refused, and so
+    # is one whose host another parser could read differently ("127.0.0.1\\@example.com").
+    problem = url_authority_problem(url)
+    if problem:
+        raise serializers.ValidationError(URL_AUTHORITY_MESSAGES[problem], code=problem)
     if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
         raise serializers.ValidationError(
             _("Image URLs must be public http or https addresses."))
@@ -53,10 +62,10 @@ class ItemInputSerializer(serializers.Serializer):
     currency = serializers.RegexField(CURRENCY_CODE_RE, required=False, allow_null=True,
                                       default=None,
                                       error_messages={"invalid": CURRENCY_CODE_MESSAGE})
-    keywords = serializers.ListField(
+    keywords = BoundedListField(
         child=serializers.CharField(max_length=limits.KEYWORD_MAX_CHARS), required=False,
         default=list, max_length=limits.KEYWORDS_MAX)
-    image_urls = serializers.ListField(child=serializers.URLField(
+    image_urls = BoundedListField(child=serializers.URLField(
         max_length=limits.IMAGE_URL_MAX_CHARS, validators=[image_url_is_public]), required=False,
         default=list, max_length=limits.IMAGE_URLS_MAX)
 
@@ -64,6 +73,9 @@ class ItemInputSerializer(serializers.Serializer):
         if len(value) > settings.ITEM_MAX_ATTRIBUTES:
             raise serializers.ValidationError(_("At most %(limit)s attributes per item.") % {
                 "limit": settings.ITEM_MAX_ATTRIBUTES})
+        # Depth, NUL, lone surrogates and non-finite numbers before anything serialises,
+        # hashes or stores the value (each of them used to be a 500 further on).
+        json_value_validate(value, max_depth=limits.ATTRIBUTES_MAX_DEPTH)
         for key, item in value.items():
             name, as_json = str(key), json.dumps(item, ensure_ascii=False)
             if (len(name) > limits.ATTRIBUTE_NAME_MAX_CHARS
@@ -91,8 +103,8 @@ class ItemInputSerializer(serializers.Serializer):
 class JobCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     brand = serializers.SlugField(max_length=64)
-    locales = serializers.ListField(child=serializers.CharField(max_length=16), allow_empty=False,
-                                    max_length=20)
+    locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,
+                               max_length=20)
     model = serializers.ChoiceField(choices=[], required=False, default="auto")
     items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
     fallback = serializers.BooleanField(required=False, default=True)
@@ -106,6 +118,28 @@ class JobCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         # Choices come from settings, read per request rather than at import time.
         self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
+
+    def to_internal_value(self, data):
+        # Cheap checks first: the number of items is known before any item is validated,
+        # so 100,000 items are refused at once instead of after 100,000 validations.
+        items = data.get("items") if hasattr(data, "get") else None
+        if isinstance(items, list) and len(items) > settings.JOB_MAX_ITEMS:
+            raise serializers.ValidationError({"items": [self._too_many_items_message()]})
+        # Each item × locale is planned (routed, priced) before the answer: their number,
+        # not the items', is what the web timeout must cover.
+        locales = data.get("locales") if hasattr(data, "get") else None
+        if isinstance(items, list) and isinstance(locales, list) and len(locales) <= 20:
+            resolved = {locale.tag for locale in map(locale_resolve, locales) if locale}
+            limit = settings.JOB_MAX_ITEM_LOCALES
+            if len(items) * len(resolved) > limit:
+                raise serializers.ValidationError({"items": [
+                    _("A job takes at most %(limit)s items × locales; this one has %(count)s.")
+                    % {"limit": limit, "count": len(items) * len(resolved)}]})
+        return super().to_internal_value(data)
+
+    @staticmethod
+    def _too_many_items_message() -> str:
+        return _("A job takes at most %(limit)s items.") % {"limit": settings.JOB_MAX_ITEMS}
 
     def validate_webhook_url(self, value):
         return webhook_url_validate(value) if value else ""
@@ -124,8 +158,7 @@ class JobCreateSerializer(serializers.Serializer):
 
     def validate_items(self, value):
         if len(value) > settings.JOB_MAX_ITEMS:
-            raise serializers.ValidationError(
-                _("A job takes at most %(limit)s items.") % {"limit": settings.JOB_MAX_ITEMS})
+            raise serializers.ValidationError(self._too_many_items_message())
         seen = {}
         errors = {}
         for index, item in enumerate(value):
@@ -154,6 +187,7 @@ class JobSerializer(serializers.ModelSerializer):
     brand = serializers.CharField(source="brand_version.brand.slug")
     brand_version = serializers.IntegerField(source="brand_version.number")
     model = serializers.CharField(source="model_policy")
+    webhook_url = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
     cost = serializers.SerializerMethodField()
     usage = serializers.SerializerMethodField()
@@ -164,6 +198,10 @@ class JobSerializer(serializers.ModelSerializer):
                   "locales", "model", "fallback", "priority", "webhook_url",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]
+
+    def get_webhook_url(self, job: Job) -> str:
+        # Credentials are refused now; a URL stored before never shows its password back.
+        return url_without_password(job.webhook_url)
 
     def get_progress(self, job: Job) -> dict:
         return {"total": job.items_total, "succeeded": job.items_succeeded,
@@ -214,6 +252,7 @@ class JobItemSerializer(serializers.ModelSerializer):
     def get_model(self, item: JobItem) -> str:
         # The model that actually wrote the item; the routed one until it has run.
         return item.model_used or item.model
+
 
 
 # --- Output of the estimate, catalog and usage endpoints ----------------------------

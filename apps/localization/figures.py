@@ -8,12 +8,13 @@ for the target locale first, so "1299.00 RUB" reaches a Russian prompt as
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from babel.units import format_unit
 
+from apps.core.validation import decimal_parse_bounded
 from apps.localization.locales import ContentLocale
 
 # Attribute-name suffixes that carry a unit, and the CLDR unit each stands for.
@@ -43,12 +44,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _decimal(value) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+    # Bounded before any conversion: "1e1000000" is a short string and a million digits,
+    # which int() or Babel would spend minutes on; such a value stays text.
+    return decimal_parse_bounded(value)
 
 
 def format_money(amount, currency: str, locale: ContentLocale) -> str:
@@ -86,7 +84,7 @@ def localize_value(name: str, value, locale: ContentLocale) -> tuple[str, object
         return base, format_quantity(number, suffix, locale)
     if isinstance(value, dict) and {"value", "unit"} <= set(value) and \
             str(value["unit"]).lower() in UNIT_SUFFIXES and _decimal(value["value"]) is not None:
-        return name, format_quantity(value["value"], str(value["unit"]), locale)
+        return name, format_quantity(_decimal(value["value"]), str(value["unit"]), locale)
     if name in COUNT_ATTRIBUTES and number is not None and number == number.to_integral():
         return name, format_count(int(number), COUNT_ATTRIBUTES[name], locale)
     if isinstance(value, str) and _ISO_DATE.match(value):

@@ -1,6 +1,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import PermissionDenied
 
@@ -9,7 +10,9 @@ from apps.ops import health
 
 
 # Probes are plain Django views: no API key, no throttle (load balancers call them),
-# and never cached, since a cached "ok" would hide an outage.
+# and never cached, since a cached "ok" would hide an outage. They change nothing, so the
+# CSRF check is off: a POST gets the 405 it deserves, not an HTML CSRF 403.
+@csrf_exempt
 @never_cache
 @require_safe
 def healthz(request):
@@ -18,6 +21,7 @@ def healthz(request):
     return JsonResponse({"ok": True})
 
 
+@csrf_exempt
 @never_cache
 @require_safe
 def readyz(request):
@@ -25,6 +29,7 @@ def readyz(request):
     return JsonResponse(readiness.as_dict(), status=200 if readiness.ok else 503)
 
 
+@csrf_exempt
 @never_cache
 @require_safe
 def metrics(request):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -48,7 +48,10 @@ def item_claim(*, item_id: int, from_status: str = ItemStatus.PENDING,
     claimed = (
         JobItem.objects.filter(pk=item_id)
         .filter(Q(status=from_status) | takeover)
-        .exclude(job__status=JobStatus.CANCELLED)
+        # EXISTS, not a join: with a join Django updates `WHERE id IN (subquery)`, which
+        # PostgreSQL does not re-check against a row a concurrent cancel just changed, so
+        # a cancelled item could be claimed back to running.
+        .filter(~Exists(Job.objects.filter(pk=OuterRef("job_id"), status=JobStatus.CANCELLED)))
         .update(status=ItemStatus.RUNNING, claim_id=claim_id,
                 lease_expires_at=now + timedelta(seconds=settings.ITEM_LEASE_S),
                 attempts=F("attempts") + 1, started_at=Coalesce("started_at", Value(now)))
@@ -62,19 +65,44 @@ def item_claim(*, item_id: int, from_status: str = ItemStatus.PENDING,
     return item
 
 
+def _cancelled_while_running(item: JobItem, **extra) -> bool:
+    """Lock the item's job row (the order job_cancel takes, so the two cannot interleave)
+    and, when the job was cancelled while the item ran, close the item as cancelled:
+    put back in the queue it would stay pending for good, since nothing claims an item
+    of a cancelled job. True when the job was cancelled (whether or not the item was
+    still ours to close), False otherwise."""
+    status = (Job.objects.select_for_update().filter(pk=item.job_id)
+              .values_list("status", flat=True).first())
+    if status != JobStatus.CANCELLED:
+        return False
+    closed = JobItem.objects.filter(
+        pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
+        status=ItemStatus.CANCELLED, claim_id=None, lease_expires_at=None,
+        finished_at=timezone.now(), **extra)
+    if closed:
+        Job.objects.filter(pk=item.job_id).update(items_cancelled=F("items_cancelled") + 1)
+    return True
+
+
 def item_release(*, item: JobItem, give_back_attempt: bool = False, error: str = "") -> None:
     """Back to the queue; an attempt that never reached a model is not counted."""
     extra = {"attempts": F("attempts") - 1} if give_back_attempt else {}
     if error:
         extra["error"] = error[:2000]
-    JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
-        status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None, **extra)
+    with transaction.atomic():
+        if _cancelled_while_running(item, **extra):
+            return
+        JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id,
+                               status=ItemStatus.RUNNING).update(
+            status=ItemStatus.PENDING, claim_id=None, lease_expires_at=None, **extra)
 
 
 def item_pause(*, item: JobItem) -> None:
     """The workspace's budget is spent: park the item (nothing is called or billed) and
     the job with it."""
     with transaction.atomic():
+        if _cancelled_while_running(item, attempts=F("attempts") - 1):
+            return
         mine = JobItem.objects.filter(pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING)
         mine.update(
             status=ItemStatus.PAUSED, claim_id=None, lease_expires_at=None,

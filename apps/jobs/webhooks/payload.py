@@ -17,6 +17,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from apps.core.money import money
+from apps.core.netguard import url_without_password
 from apps.jobs.models import Job
 
 EVENT_JOB_FINISHED = "job.finished"
@@ -46,7 +47,7 @@ def _job_body(job: Job) -> dict:
         "model": job.model_policy,
         "fallback": job.fallback,
         "priority": str(job.priority),
-        "webhook_url": job.webhook_url,
+        "webhook_url": url_without_password(job.webhook_url),
         "items_total": job.items_total,
         "progress": {"total": job.items_total, "succeeded": job.items_succeeded,
                      "needs_review": job.items_needs_review, "failed": job.items_failed,

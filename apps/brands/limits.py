@@ -1,0 +1,24 @@
+"""The documented maximum of every part of a brand template, checked by the brand API
+before anything is stored (a 10 MB voice used to be stored, versioned three times and
+sent with every prompt; 2,000 examples made every estimate fail).
+
+Lists and maps are counted before their entries are validated. Plain constants, no
+Django: anything may import them.
+"""
+
+NAME_MAX_CHARS = 200  # the model's own column
+VOICE_MAX_CHARS = 5000
+AUDIENCE_MAX_CHARS = 2000
+LOCALE_NOTES_MAX_CHARS = 5000
+
+# do, don't, banned and required terms; a locale's banned terms.
+TERMS_MAX = 200
+TERM_MAX_CHARS = 200
+
+LOCALE_OVERRIDES_MAX = 20
+LENGTH_BOUNDS_MAX = 20
+
+# Examples reach every prompt of every job of the brand, so they are few and small.
+EXAMPLES_MAX = 10
+EXAMPLE_JSON_MAX_CHARS = 10_000  # the product and the output, each as JSON
+EXAMPLE_JSON_MAX_DEPTH = 5
