@@ -17,7 +17,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 endif
 WHEEL_DIR ?= $(HOME)/.cache/contentgen/wheels/llama-$(LLAMA_VERSION)-$(shell echo '$(LLAMA_CMAKE_ARGS)' | md5sum | cut -c1-8)
 
-.PHONY: demo test lint install messages makemessages bench clean
+.PHONY: demo test lint install messages makemessages bench bench-quality clean
 
 demo: install messages
 	$(PY) -m devtools.demo
@@ -51,6 +51,10 @@ $(STAMP): pyproject.toml Makefile
 # Throughput at the provider's limit (see bench/throughput.py for options: BENCH_ARGS=...).
 bench: install messages
 	$(PY) -m bench.throughput $(BENCH_ARGS)
+
+# The quality gate on the labelled corpus: per language, bad answers caught and good passed.
+bench-quality: install
+	$(PY) -m bench.quality $(BENCH_ARGS)
 
 # Catalogs are compiled with Babel's own compiler: no system gettext needed.
 messages: install

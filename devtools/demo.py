@@ -168,8 +168,10 @@ def run_job(client: httpx.Client, products: list[dict]) -> bool:
 
 
 def print_item(item: dict) -> None:
-    say(f"\n── {item['sku']} [{item['locale']}] · {item['status']} · {item['model']} · "
-        f"{item['input_tokens']}+{item['output_tokens']} tokens · ${Decimal(item['cost_usd']):.6f}")
+    quality = "–" if item.get("quality") is None else f"{item['quality']}/100"
+    say(f"\n── {item['sku']} [{item['locale']}] · {item['status']} · quality {quality} · "
+        f"{item['model']} · {item['input_tokens']}+{item['output_tokens']} tokens · "
+        f"${Decimal(item['cost_usd']):.6f}")
     if item["status"] == "failed" and item["error"]:
         say(f"   error: {item['error']}")
     for failure in (item.get("checks") or {}).get("failures", []):

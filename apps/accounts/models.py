@@ -1,12 +1,18 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 def default_max_regenerations() -> int:
     return settings.GENERATION_MAX_REGENERATIONS
+
+
+# The quality gate's pass mark: a failed check leaves a score under 50 (see
+# apps.generation.quality.score), so 60 also holds back content that only came close.
+DEFAULT_QUALITY_THRESHOLD = 60
 
 
 def default_webhook_secret() -> str:
@@ -22,6 +28,11 @@ class Workspace(models.Model):
         _("regenerations per item"), default=default_max_regenerations,
         help_text=_("How many times an answer that fails the brand checks is rewritten "
                     "before the item goes to review."))
+    quality_threshold = models.PositiveSmallIntegerField(
+        _("quality threshold"), default=DEFAULT_QUALITY_THRESHOLD,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Content scoring below this (0 to 100) goes to review even when no "
+                    "single check failed."))
     monthly_budget_usd = models.DecimalField(
         _("monthly budget (USD)"), max_digits=12, decimal_places=2, null=True, blank=True,
         help_text=_("Jobs that would pass it are refused; running jobs pause when it is reached."))

@@ -1,9 +1,13 @@
 """Output checks on one item's generated content, run after JSON-schema validation.
 
 A failed check sends the item back to the model with `CheckReport.feedback()` in the
-prompt; after the retry bound the item ends `needs_review` with `CheckReport.as_dict()`.
-Plain Python plus two libraries: `snowballstemmer` for inflection-tolerant term
-matching, `lingua` for language detection. Nothing here knows of jobs, HTTP or Celery.
+prompt; after the retry bound the item ends `needs_review` with `CheckReport.as_dict()`,
+which also carries the 0-100 quality score. The brand's checks live here (lengths, banned
+and required terms, language, prices); the quality gate's live in `quality/` (words that
+exist, debris, figures faithful to the data, repetition, the score). Plain Python plus
+`snowballstemmer` for inflection-tolerant term matching, `lingua` for language detection
+and `spylls` over Hunspell dictionaries for words. Nothing here knows of jobs, HTTP or
+Celery.
 
 Term matching, as chosen: text and terms are split into words (runs of letters and
 digits, so "low-cost" is the two words "low cost"), each word is case-folded, "ё" is
@@ -18,23 +22,34 @@ no term ever matches inside a longer word.
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 import snowballstemmer
 from lingua import Language, LanguageDetectorBuilder
 
+from apps.generation.quality import debris, figures, repetition, words
+from apps.generation.quality.report import (
+    LANGUAGE_NAMES,
+    CheckFailure,
+    CheckReport,
+    CheckRules,
+    SourceData,
+)
+from apps.generation.quality.score import quality_score
 from apps.localization.figures import find_prices
 
-CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
-               "price")
+__all__ = ["CHECK_NAMES", "CheckFailure", "CheckReport", "CheckRules", "SourceData",
+           "content_check"]
 
-LANGUAGE_NAMES = {"es": "Spanish", "ru": "Russian", "en": "English"}
+CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
+               "price", "debris", "gibberish", "figure", "echo", "repetition", "quality")
+
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
 
 # Below this many letters a detector's verdict is a coin toss (a title, a bullet, a
-# call to action), so such a field is judged only as part of the whole content.
+# call to action), so such a field is judged by its words (quality.words) instead.
 MIN_LETTERS_PER_FIELD = 40
 # Russian is the only Cyrillic language the detector knows, so for ru the share of
 # Cyrillic letters decides; for Latin-script targets a large share rules them out.
@@ -42,96 +57,94 @@ MIN_CYRILLIC_SHARE_RU = 0.5
 MAX_CYRILLIC_SHARE_LATIN = 0.2
 
 
-@dataclass(frozen=True)
-class CheckRules:
-    language: str  # ISO 639-1 of the target: "es", "ru" or "en"
-    banned_terms: tuple[str, ...] = ()  # brand + locale banned terms; may be multi-word
-    required_terms: tuple[str, ...] = ()
-    # field -> (min chars, max chars); for a list field it bounds each entry
-    length_bounds: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    # Text the customer gave (product name, SKU, keywords, brand name): quoted verbatim
-    # it is often in another language, so the language check leaves it out.
-    known_phrases: tuple[str, ...] = ()
-    # The prices the text may quote (the item's own); None turns the price check off.
-    # Any other amount next to a currency sign is an invented price.
-    prices: tuple[Decimal, ...] | None = None
-
-    def __post_init__(self):
-        if self.language not in LANGUAGE_NAMES:
-            raise ValueError(f"unsupported content language {self.language!r}")
-
-
-@dataclass(frozen=True)
-class CheckFailure:
-    check: str  # one of CHECK_NAMES
-    field: str | None  # "description", "bullets.2"; None when about the whole content
-    detail: str  # an English sentence for humans and for the model
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    failures: tuple[CheckFailure, ...]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
-
-    def feedback(self) -> str:
-        """One paragraph for the regeneration prompt; empty when every check passed."""
-        if self.passed:
-            return ""
-        count = len(self.failures)
-        items = " ".join(f"({n}) {f.detail}." for n, f in enumerate(self.failures, start=1))
-        noun = "check" if count == 1 else "checks"
-        return (f"Your previous answer failed {count} {noun}: {items} "
-                "Write the content again, fixing every one of these and keeping the same JSON "
-                "structure.")
-
-    def as_dict(self) -> dict:
-        return {
-            "passed": self.passed,
-            "failures": [{"check": f.check, "field": f.field, "detail": f.detail}
-                         for f in self.failures],
-        }
-
-
 def content_check(content: dict, rules: CheckRules) -> CheckReport:
-    """Every check on every string of `content` (list entries as `field.N`)."""
+    """Every check on every string of `content` (list entries as `field.N`), and the
+    score; under `rules.min_quality` the content fails even if no single check did."""
     strings = list(_strings(content))
     banned = [_Term(term, _term_keys(term, rules.language)) for term in rules.banned_terms]
     required = [_Term(term, _term_keys(term, rules.language)) for term in rules.required_terms]
     found_required: set[str] = set()
     failures: list[CheckFailure] = []
+    source_texts = rules.source.texts if rules.source is not None else ()
+    excluded = words.source_words((*rules.known_phrases, *source_texts))
+    allowed_figures = (figures.source_numbers(rules.source) if rules.source is not None
+                       else None)
+    field_stats: list[words.WordStats] = []
 
     for name, bounds_key, text in strings:
-        words = _words(text, rules.language)
+        term_words = _words(text, rules.language)
         failures += _length_failures(name, text, rules.length_bounds.get(bounds_key))
+        failures += _word_count_failures(name, text, rules.min_words.get(bounds_key))
         for term in banned:
-            hits = _find(term.keys, words)
+            hits = _find(term.keys, term_words)
             if hits:
                 forms = ", ".join(f"'{form}'" for form in dict.fromkeys(hits))
                 failures.append(CheckFailure(
                     "banned_term", name,
                     f"field '{name}' contains the banned term '{term.text}' (found as {forms})"))
         for term in required:
-            if term.text not in found_required and _find(term.keys, words):
+            if term.text not in found_required and _find(term.keys, term_words):
                 found_required.add(term.text)
-        failures += _placeholder_failures(name, text)
-        failures += _markdown_failures(name, text)
+        placeholder_failures, placeholders = debris.placeholder_failures(name, text)
+        failures += placeholder_failures
+        failures += debris.markdown_failures(name, text)
+        # The customer's own text (a name with "</b>" in it) is not the model's debris.
+        failures += debris.debris_failures(
+            name, bounds_key, _without_phrases(text, rules.known_phrases, "Name"),
+            placeholders=placeholders, sentence_fields=rules.sentence_fields)
+        quoted_prices = []
         if rules.prices is not None:
             failures += _price_failures(name, text, rules.prices)
+            quoted_prices = [quoted for quoted, _ in find_prices(text)]
+        if allowed_figures is not None:
+            # An amount next to a currency is the price check's to judge.
+            failures += figures.figure_failures(name, _without_phrases(text, quoted_prices),
+                                                allowed_figures)
+            if bounds_key == "bullets":
+                failures += _some(figures.echo_failure(name, text, excluded))
+        failures += repetition.repetition_failures(name, text, rules.known_phrases)
+        if rules.source is not None:
+            failures += _some(repetition.brief_failure(name, text, rules.source.brief))
         own_words = _without_phrases(text, rules.known_phrases)
         if _letter_count(own_words) >= MIN_LETTERS_PER_FIELD:
-            failures += _language_failures(name, own_words, rules.language)
+            language_failures = _language_failures(name, own_words, rules.language)
+        else:
+            language_failures = _some(words.short_field_language_failure(
+                name, own_words, rules.language, excluded))
+        failures += language_failures
+        stats = words.word_stats(text, rules.language, excluded)
+        field_stats.append(stats)
+        # A foreign word is a real word, just not ours; "Lorem ipsum" is a placeholder.
+        if not language_failures and not placeholder_failures:
+            failures += _some(words.gibberish_failure(name, stats))
 
+    failures += repetition.duplicate_failures([(name, text) for name, _, text in strings])
     for term in required:
         if term.text not in found_required:
             failures.append(CheckFailure(
                 "required_term", None,
                 f"the required term '{term.text}' does not appear anywhere in the content"))
-    whole = _without_phrases("\n".join(text for _, _, text in strings), rules.known_phrases)
+    joined = "\n".join(text for _, _, text in strings)
+    whole = _without_phrases(joined, rules.known_phrases)
     failures += _language_failures(None, whole, rules.language)
-    return CheckReport(failures=tuple(failures))
+    whole_stats = words.WordStats(
+        judged=sum(stats.judged for stats in field_stats),
+        unknown=tuple(word for stats in field_stats for word in stats.unknown))
+    if not any(f.check in ("gibberish", "language") for f in failures):
+        failures += _some(words.gibberish_failure(None, whole_stats))
+    score = quality_score(tuple(failures), unknown_words=len(whole_stats.unknown),
+                          repeated_phrases=repetition.repeated_phrases(joined,
+                                                                       rules.known_phrases))
+    if not failures and score < rules.min_quality:
+        failures.append(CheckFailure(
+            "quality", None,
+            f"the content scores {score} of 100, below the required {rules.min_quality}: "
+            "it uses rare or unknown words or repeats phrases; write it more plainly"))
+    return CheckReport(failures=tuple(failures), quality=score)
+
+
+def _some(failure: CheckFailure | None) -> list[CheckFailure]:
+    return [failure] if failure is not None else []
 
 
 def _strings(content: dict):
@@ -164,11 +177,21 @@ def _length_failures(name: str, text: str, bounds) -> list[CheckFailure]:
     return []
 
 
+def _word_count_failures(name: str, text: str, minimum: int | None) -> list[CheckFailure]:
+    if not minimum:
+        return []
+    count = len(WORD_RE.findall(text))
+    if count >= minimum:
+        return []
+    return [CheckFailure("length", name,
+                         f"field '{name}' is {count} words; the minimum is {minimum}")]
+
+
 # --- banned and required terms -------------------------------------------------
 
 # Letters and digits; "_" is a \w character but never part of a word in prose.
 WORD_RE = re.compile(r"[^\W_]+")
-CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+CYRILLIC_RE = words.CYRILLIC_RE
 # Accents Spanish (and loanwords in English) put on Latin vowels; "ñ" stays, because
 # "año" and "ano" are different words. "ё" is written as "е" in most Russian text.
 FOLD_TABLE = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüё", "aaaaaeeeeiiiiooooouuuuе")
@@ -258,70 +281,6 @@ def _find(term_keys: tuple[frozenset[str], ...], found_in: _Words) -> list[str]:
             if all(words[i + j].keys & term_keys[j] for j in range(size))]
 
 
-# --- placeholders ------------------------------------------------------------------
-
-PLACEHOLDER_PATTERNS = (
-    re.compile(r"\{\{.*?\}\}"),  # {{product_name}}
-    re.compile(r"\{[^{}\n]{0,60}\}"),  # {name}; braces never belong in shop copy
-    re.compile(r"\[[^\[\]\n]*[^\W\d_][^\[\]\n]*\](?!\()"),  # [Product Name]; not a link
-    re.compile(r"<[^\W\d_][^<>\n]{0,60}>"),  # <placeholder>; "< 5 kg" is a comparison
-    re.compile(r"lorem ipsum", re.IGNORECASE),
-    # Upper case only, and not inside an all-caps phrase: Spanish "todo" means "all"
-    # ("TODO INCLUIDO" is a slogan, "TODO: benefits" a leftover).
-    re.compile(r"(?<![A-ZÁÉÍÓÚÑ] )\bTODO\b(?! [A-ZÁÉÍÓÚÑ]{2,})"),
-    re.compile(r"\b[Xx]{3,}\b"),
-)
-WHOLE_FIELD_PLACEHOLDER_RE = re.compile(r"\s*n/a\.?\s*", re.IGNORECASE)
-
-
-def _placeholder_failures(name: str, text: str) -> list[CheckFailure]:
-    if WHOLE_FIELD_PLACEHOLDER_RE.fullmatch(text):
-        return [CheckFailure("placeholder", name,
-                             f"field '{name}' holds only the placeholder '{text.strip()}'")]
-    found: dict[str, None] = {}  # ordered set; "{{x}}" also matches the "{x}" pattern
-    for pattern in PLACEHOLDER_PATTERNS:
-        for match in pattern.finditer(text):
-            if not any(match.group() in seen for seen in found):
-                found[match.group()] = None
-    if not found:
-        return []
-    tokens = ", ".join(f"'{_sample(token)}'" for token in found)
-    return [CheckFailure("placeholder", name,
-                         f"field '{name}' contains leftover template placeholders: {tokens}")]
-
-
-# --- markdown ----------------------------------------------------------------------
-
-MARKDOWN_PATTERNS = (
-    ("bold", re.compile(r"\*\*[^*\n]+?\*\*")),
-    ("bold", re.compile(r"__[^_\n]+?__")),
-    ("heading", re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.MULTILINE)),
-    ("list marker", re.compile(r"^[ \t]*(?:[-*]|\d{1,3}\.)[ \t]+\S.*$", re.MULTILINE)),
-    ("link", re.compile(r"\[[^\]\n]+\]\([^)\s]*\)")),
-    ("code", re.compile(r"`[^`\n]{0,40}`?")),
-    ("table", re.compile(r"\|[ \t]*:?-{3,}")),
-)
-
-
-def _sample(snippet: str, limit: int = 40) -> str:
-    # Enough of the offending line for the model to find it, not the whole paragraph.
-    snippet = snippet.strip()
-    return snippet if len(snippet) <= limit else snippet[:limit - 1] + "…"
-
-
-def _markdown_failures(name: str, text: str) -> list[CheckFailure]:
-    found = []
-    for kind, pattern in MARKDOWN_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found.append(f"{kind} '{_sample(match.group())}'")
-    if not found:
-        return []
-    return [CheckFailure("markdown", name,
-                         f"field '{name}' contains markdown ({'; '.join(found)}); "
-                         "write plain text")]
-
-
 # --- language ------------------------------------------------------------------------
 
 _detector = None
@@ -362,10 +321,11 @@ def _price_failures(name: str, text: str, allowed: tuple[Decimal, ...]) -> list[
     return failures
 
 
-def _without_phrases(text: str, phrases: tuple[str, ...]) -> str:
+def _without_phrases(text: str, phrases, replacement: str = " ") -> str:
     # Longest first, so a name is removed whole before any keyword inside it.
     for phrase in sorted(filter(None, phrases), key=len, reverse=True):
-        text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", replacement, text,
+                      flags=re.IGNORECASE)
     return text
 
 

@@ -40,7 +40,7 @@ class JobItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("sku", "locale", "status", "model_used", "attempts", "cost_usd", "error")
+    fields = ("sku", "locale", "status", "quality", "model_used", "attempts", "cost_usd", "error")
     readonly_fields = fields
     max_num = 0
 
@@ -111,10 +111,11 @@ class GenerationAttemptInline(admin.TabularInline):
 
 @admin.register(JobItem)
 class JobItemAdmin(ReadOnlyAdmin):
-    list_display = ("sku", "locale", "status", "model_used", "attempts", "cost_usd", "job")
+    list_display = ("sku", "locale", "status", "quality", "model_used", "attempts", "cost_usd",
+                    "job")
     list_filter = ("status", "locale", "model_used")
     search_fields = ("sku", "job__id")
-    fields = ("job", "sku", "locale", "status", "model", "model_used", "attempts",
+    fields = ("job", "sku", "locale", "status", "quality", "model", "model_used", "attempts",
               "input_tokens", "output_tokens", "cost_usd", "error", "content_view",
               "checks_view", "input_view")
     readonly_fields = fields

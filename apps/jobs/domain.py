@@ -74,3 +74,9 @@ class Finish:
     checks: dict | None = None
     model_used: str = ""
     error: str = ""
+    # 0-100; when not given, the score in `checks` (CheckReport.as_dict()) is the one.
+    quality: int | None = None
+
+    def __post_init__(self):
+        if self.quality is None and self.checks:
+            object.__setattr__(self, "quality", self.checks.get("quality"))

@@ -116,6 +116,9 @@ class JobItem(models.Model):
     content = models.JSONField(_("content"), null=True, blank=True)
     checks = models.JSONField(_("check report"), null=True, blank=True,
                               help_text=_("The brand checks of the stored content."))
+    quality = models.PositiveSmallIntegerField(
+        _("quality"), null=True, blank=True,
+        help_text=_("The quality score of the stored content, from 0 to 100."))
     error = models.TextField(_("error"), blank=True)
     # Who holds the item while it runs, and until when: a claim whose lease has
     # expired (its worker died) may be taken over by the next delivery.

@@ -236,11 +236,12 @@ class JobItemSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
     provider_cost_usd = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()
+    quality = serializers.SerializerMethodField()
 
     class Meta:
         model = JobItem
         fields = ["id", "sku", "locale", "status", "status_label", "model", "content", "checks",
-                  "from_cache", "attempts", "provider_cost_usd",
+                  "quality", "from_cache", "attempts", "provider_cost_usd",
                   "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
 
     def get_cost_usd(self, item: JobItem) -> str:
@@ -253,6 +254,9 @@ class JobItemSerializer(serializers.ModelSerializer):
         # The model that actually wrote the item; the routed one until it has run.
         return item.model_used or item.model
 
+    def get_quality(self, item: JobItem) -> int | None:
+        # 0-100; an item served from the cache has its score only in its check report.
+        return item.quality if item.quality is not None else (item.checks or {}).get("quality")
 
 
 # --- Output of the estimate, catalog and usage endpoints ----------------------------

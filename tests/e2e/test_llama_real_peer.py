@@ -1,6 +1,8 @@
 """One job end to end against a real OpenAI-compatible server: llama.cpp running
 SmolLM2-135M on this machine, as the Hermes route. Real inference, real usage."""
 
+import re
+
 import httpx
 import pytest
 
@@ -12,6 +14,26 @@ from devtools import devstack
 from tests.conftest import BRAND_FIELDS, poll_until_finished, product
 
 pytestmark = [pytest.mark.e2e, pytest.mark.llama, pytest.mark.django_db(transaction=True)]
+
+
+def reader_objections(content: dict) -> list[str]:
+    """A stricter reading than the product's gate, written here by hand and sharing no
+    code with it: what a brand team would refuse to publish in English copy."""
+    objections = []
+    for field, value in content.items():
+        for text in value if isinstance(value, list) else [value]:
+            if re.search(r"[{}\[\]<>_\\|#@$^*=~`]", text):
+                objections.append(f"{field}: code or markup characters in {text!r}")
+            words = re.findall(r"[A-Za-z']+", text)
+            if len(words) < 2:
+                objections.append(f"{field}: not a phrase: {text!r}")
+            if any(len(w) > 3 and not re.search(r"[aeiouy]", w, re.I) for w in words):
+                objections.append(f"{field}: unpronounceable words in {text!r}")
+            if re.search(r"(.)\1{3,}|\s{3,}|[.,;:!?]{3,}", text):
+                objections.append(f"{field}: runs of one character in {text!r}")
+    if not re.search(r"[.!?]$", content.get("description", "").strip()):
+        objections.append("description: cut mid-sentence")
+    return objections
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +68,11 @@ def test_job_runs_on_the_real_llama_cpp_server(live_stack, llama_server, workspa
     assert (job["status"], item["status"]) in {("succeeded", "succeeded"),
                                                 ("partially_succeeded", "needs_review")}, item
     assert item["status"] == "succeeded" or item["checks"]["failures"]
+    # The quality gate scored it; what it let through also passes a stricter reader.
+    assert 0 <= item["quality"] <= 100
+    if item["status"] == "succeeded":
+        assert item["quality"] >= workspace.quality_threshold
+        assert reader_objections(item["content"]) == [], item["content"]
     assert item["model"] == "hermes-3-405b"
     assert set(item["content"]) == {"title", "short_description", "description", "bullets",
                                     "meta_description"}

@@ -55,7 +55,8 @@ def test_clean_content_passes_every_check(content, language):
     assert report.passed is True
     assert report.failures == ()
     assert report.feedback() == ""
-    assert report.as_dict() == {"passed": True, "failures": []}
+    assert report.as_dict() == {"passed": True, "quality": report.quality, "failures": []}
+    assert report.quality >= 80
 
 
 def test_unsupported_language_is_rejected_when_rules_are_built():
@@ -79,10 +80,12 @@ def test_length_within_bounds_passes():
 
 def test_too_long_field_fails_with_its_size_and_maximum():
     rules = CheckRules(language="en", length_bounds={"title": (None, 150)})
-    content = {**ENGLISH, "title": "Solid oak desk lamp " * 10 + "with a warm light"}  # 217
+    content = {**ENGLISH, "title": "A solid oak desk lamp with a warm light that you can dim "
+                                    "for reading in the evening, working at home, writing "
+                                    "letters and sketching ideas on quiet winter afternoons"}
 
     assert failures(content, rules) == (
-        CheckFailure("length", "title", "field 'title' is 217 characters; the maximum is 150"),
+        CheckFailure("length", "title", "field 'title' is 164 characters; the maximum is 150"),
     )
 
 
@@ -261,8 +264,17 @@ def test_german_answer_for_a_spanish_target_fails_per_field_and_as_a_whole():
 
 def test_english_answer_for_a_russian_target_fails_on_its_cyrillic_share():
     assert failures(ENGLISH, CheckRules(language="ru")) == (
+        CheckFailure("language", "title",
+                     "field 'title' is not in Russian: 'Nordic', 'Home', 'oak', 'desk', 'lamp' "
+                     "are not Russian words and not the product's given name"),
         CheckFailure("language", "description",
                      "field 'description' is not in Russian: only 0% of its letters are Cyrillic"),
+        CheckFailure("language", "bullets.0",
+                     "field 'bullets.0' is not in Russian: 'Solid', 'oak', 'base' are not "
+                     "Russian words and not the product's given name"),
+        CheckFailure("language", "bullets.1",
+                     "field 'bullets.1' is not in Russian: 'Warm', 'dimmable', 'light' are not "
+                     "Russian words and not the product's given name"),
         CheckFailure("language", None,
                      "the content is not in Russian: only 0% of its letters are Cyrillic"),
     )
@@ -289,7 +301,12 @@ def test_russian_answer_for_a_spanish_target_fails_on_its_cyrillic_share():
 
 
 def test_english_answer_for_a_spanish_target_fails():
-    assert failures(ENGLISH, CheckRules(language="es")) == (
+    checked = failures(ENGLISH, CheckRules(language="es"))
+
+    assert [(f.check, f.field) for f in checked] == [
+        ("language", "title"), ("language", "description"), ("language", "bullets.0"),
+        ("language", "bullets.1"), ("language", None)]
+    assert checked[1:2] + checked[-1:] == (
         CheckFailure("language", "description",
                      "field 'description' is in English; the target language is Spanish"),
         CheckFailure("language", None,
@@ -297,11 +314,22 @@ def test_english_answer_for_a_spanish_target_fails():
     )
 
 
-def test_a_short_field_is_judged_only_within_the_whole_content():
-    # "Warm dimmable light" has 17 letters: too few for a verdict of its own.
+def test_a_short_field_is_judged_by_its_words():
+    # "Warm dimmable light" has 17 letters: too few for a detector, enough for a dictionary.
     content = {**SPANISH, "bullets": ["Warm dimmable light", "Base de roble macizo"]}
 
-    assert failures(content, CheckRules(language="es")) == ()
+    assert failures(content, CheckRules(language="es")) == (
+        CheckFailure("language", "bullets.0",
+                     "field 'bullets.0' is not in Spanish: 'Warm', 'dimmable' are not "
+                     "Spanish words"),
+    )
+
+
+def test_a_short_field_that_is_the_given_name_passes():
+    content = {**RUSSIAN, "title": "Nordic Home Oak Desk Lamp"}
+    rules = CheckRules(language="ru", known_phrases=("Nordic Home Oak Desk Lamp",))
+
+    assert failures(content, rules) == ()
 
 
 def test_concurrent_first_use_builds_one_detector(monkeypatch):
@@ -498,7 +526,8 @@ def test_as_dict_round_trips_through_json():
         "check": "required_term", "field": None,
         "detail": "the required term 'nogal' does not appear anywhere in the content",
     }
-    rebuilt = CheckReport(failures=tuple(CheckFailure(**f) for f in stored["failures"]))
+    rebuilt = CheckReport(failures=tuple(CheckFailure(**f) for f in stored["failures"]),
+                          quality=stored["quality"])
     assert rebuilt == report
 
 

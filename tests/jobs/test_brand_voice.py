@@ -101,7 +101,8 @@ def test_banned_term_is_fed_back_and_the_rewrite_succeeds(workspace, brand, sim)
     retry_prompt = sim_requests(sim)[1]["body"]["messages"][1]["content"]
     assert "Your previous answer was rejected:" in retry_prompt
     assert "cheap" in retry_prompt.split("Your previous answer was rejected:")[1]
-    assert item.checks == {"passed": True, "failures": []}
+    assert item.checks == {"passed": True, "quality": item.quality, "failures": []}
+    assert item.quality >= 60
 
 
 def test_instructions_inside_product_data_are_data_not_instructions(workspace, brand, sim):
@@ -138,7 +139,7 @@ def test_stored_output_is_escaped_where_it_is_rendered(workspace, brand, sim, ad
     # The markup is caught as a leftover tag and kept only for review...
     assert item.status == JobItem.Status.NEEDS_REVIEW
     assert item.content["headline"] == hostile["headline"]
-    assert {f["check"] for f in item.checks["failures"]} == {"placeholder"}
+    assert {f["check"] for f in item.checks["failures"]} == {"placeholder", "debris"}
     # ...and wherever it is shown, it is text, not markup.
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(" in page

@@ -238,10 +238,10 @@ def test_export_header_for_each_kind():
     marketing = next(items_csv_rows("marketing_copy", []))
 
     assert product == ("\ufeffsku,locale,status,model,title,short_description,description,"
-                       "bullets,meta_description,checks_passed,input_tokens,output_tokens,"
-                       "cost_usd,error\r\n")
+                       "bullets,meta_description,checks_passed,quality,input_tokens,"
+                       "output_tokens,cost_usd,error\r\n")
     assert marketing == ("\ufeffsku,locale,status,model,headline,body,call_to_action,"
-                         "checks_passed,input_tokens,output_tokens,cost_usd,error\r\n")
+                         "checks_passed,quality,input_tokens,output_tokens,cost_usd,error\r\n")
 
 
 def test_export_rows_quote_and_escape_and_leave_missing_content_empty():
@@ -253,8 +253,8 @@ def test_export_rows_quote_and_escape_and_leave_missing_content_empty():
 
     assert chunks[1:] == [
         'LAMP-1,ru-RU,succeeded,gpt-4o-mini,Лампа,Тёплый свет,"Строка 1\nстрока 2, с запятой",'
-        "Дуб|A \\| B|C:\\\\tmp,Мета,true,120,80,0.00036000,\r\n",
-        'LAMP-2,en,failed,gpt-4o,,,,,,,0,0,0.00000000,"Refused: ""unsafe"""\r\n',
+        "Дуб|A \\| B|C:\\\\tmp,Мета,true,,120,80,0.00036000,\r\n",
+        'LAMP-2,en,failed,gpt-4o,,,,,,,,0,0,0.00000000,"Refused: ""unsafe"""\r\n',
     ]
     parsed = csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"), newline=""))
     assert list(parsed)[1][4:9] == [
@@ -264,12 +264,12 @@ def test_export_rows_quote_and_escape_and_leave_missing_content_empty():
 def test_export_checks_failed_and_marketing_copy_fields():
     item = {"sku": "AD-1", "locale": "es-ES", "status": "needs_review", "model": "gpt-4o",
             "content": {"headline": "¡Hola!", "body": "Texto", "call_to_action": "Compra"},
-            "checks": {"passed": False}, "input_tokens": 1, "output_tokens": 2,
+            "checks": {"passed": False, "quality": 41}, "input_tokens": 1, "output_tokens": 2,
             "cost_usd": "0.10000000", "error": ""}
 
     chunks = list(items_csv_rows("marketing_copy", [item]))
 
-    assert chunks[1] == ("AD-1,es-ES,needs_review,gpt-4o,¡Hola!,Texto,Compra,false,1,2,"
+    assert chunks[1] == ("AD-1,es-ES,needs_review,gpt-4o,¡Hola!,Texto,Compra,false,41,1,2,"
                          "0.10000000,\r\n")
 
 

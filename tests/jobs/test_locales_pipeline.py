@@ -53,10 +53,12 @@ def test_an_answer_with_a_wrong_price_fails_the_check_and_is_rewritten(workspace
     invented = {
         "title": "Самовар «Тула» из латуни",
         "short_description": "Классический самовар на 3,5 литра для большой семьи.",
-        "description": "Самовар «Тула» из латуни — для неспешного чаепития. Сейчас всего "
+        "description": "Самовар «Тула» из латуни — для неспешного чаепития всей семьёй. "
+                       "Латунный корпус долго держит тепло, а классическая форма украсит "
+                       "любую кухню, дачную веранду или гостиную. Сейчас всего "
                        f"999,00{NBSP}₽ вместо 1{NBSP}299,00{NBSP}₽.",
         "bullets": ["Латунь ручной работы", "Объём 3,5 литра", "Три предмета в комплекте"],
-        "meta_description": "Латунный самовар «Тула» на 3,5 литра.",
+        "meta_description": "Латунный самовар «Тула» на 3,5 литра для большой семьи и гостей.",
     }
     script(sim, {"content": json.dumps(invented, ensure_ascii=False)})
     job = submit(workspace, items=[SAMOVAR], locales=["ru"])

@@ -12,7 +12,8 @@ from apps.jobs.csv_io.reading import LIST_SEPARATOR
 BOM = "\ufeff"
 ESCAPE = "\\"
 HEAD_COLUMNS = ("sku", "locale", "status", "model")
-TAIL_COLUMNS = ("checks_passed", "input_tokens", "output_tokens", "cost_usd", "error")
+TAIL_COLUMNS = ("checks_passed", "quality", "input_tokens", "output_tokens", "cost_usd",
+                "error")
 
 
 def items_csv_columns(kind: str) -> list[str]:
@@ -46,11 +47,14 @@ def _rows(content_fields: list[str], columns: list[str], items: Iterable) -> Ite
         content = _field(item, "content") or {}
         checks = _field(item, "checks") or {}
         passed = checks.get("passed")
+        # The item's column, or the score in its check report when read without it.
+        quality = _field(item, "quality")
         yield record([
             *(_cell(_field(item, name)) for name in HEAD_COLUMNS),
             *(_content_cell(name, content.get(name)) for name in content_fields),
             "" if passed is None else ("true" if passed else "false"),
-            *(_cell(_field(item, name)) for name in TAIL_COLUMNS[1:]),
+            _cell(checks.get("quality") if quality is None else quality),
+            *(_cell(_field(item, name)) for name in TAIL_COLUMNS[2:]),
         ])
 
 

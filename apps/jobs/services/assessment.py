@@ -1,13 +1,17 @@
 """What an answer is worth: parsed against its kind's schema, then checked against the
-brand's rules for the item. Shared by the online pipeline and the batch fold."""
+brand's rules for the item and the quality gate (every check, and the 0-100 score that
+`CheckReport.as_dict()` carries to the item's `quality`). Shared by the online pipeline
+and the batch fold."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from apps.generation.checks import CheckReport, CheckRules, content_check
+from apps.accounts.models import DEFAULT_QUALITY_THRESHOLD
+from apps.generation.checks import CheckReport, CheckRules, SourceData, content_check
 from apps.generation.client import LLMResult
 from apps.generation.prompts import ItemInput, brand_override
-from apps.generation.schemas import CONTENT_FIELDS, OutputInvalid
+from apps.generation.quality.defaults import SENTENCE_FIELDS, field_bounds
+from apps.generation.schemas import OutputInvalid
 from apps.jobs.domain import Attempt
 from apps.jobs.models import GenerationAttempt
 from apps.localization.locales import locale_get
@@ -15,17 +19,17 @@ from apps.localization.locales import locale_get
 Outcome = GenerationAttempt.Outcome
 
 
-def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> CheckRules:
-    """The brand's rules for one item, as the output checks take them."""
+def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
+                    quality_threshold: int | None = None) -> CheckRules:
+    """The brand's rules for one item, as the output checks take them: the kind's
+    minimums under the brand's length bounds, the item's data for the figures, and the
+    workspace's quality threshold (the default one when not given)."""
     content_locale = locale_get(locale)
     override = brand_override(brand, content_locale)
     required = list(brand.get("required_terms") or [])
     if brand.get("keywords_policy") == "required":
         required += item.keywords
-    bounds = {field: (None, limit) for field, limit in CONTENT_FIELDS[kind].items()}
-    for field, bound in (brand.get("length_bounds") or {}).items():
-        if field in bounds:
-            bounds[field] = (bound.get("min"), bound.get("max") or bounds[field][1])
+    bounds, min_words = field_bounds(kind, brand.get("length_bounds"))
     return CheckRules(
         language=content_locale.language,
         banned_terms=tuple(dict.fromkeys([*(brand.get("banned_terms") or []),
@@ -34,7 +38,53 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput) -> 
         length_bounds=bounds,
         known_phrases=(item.name, item.sku, brand["name"], *item.keywords),
         prices=(Decimal(item.price),) if item.price is not None else (),
+        min_words=min_words,
+        sentence_fields=SENTENCE_FIELDS[kind],
+        source=_source_data(item, content_locale),
+        min_quality=(DEFAULT_QUALITY_THRESHOLD if quality_threshold is None
+                     else quality_threshold),
     )
+
+
+def _source_data(item: ItemInput, content_locale) -> SourceData:
+    """What the content may quote: the data as the model saw it (figures in the market's
+    format) and as the customer sent it (the raw figures, the attribute keys)."""
+    shown = item.data_block(content_locale)
+    texts = [item.name, item.sku, *item.keywords]
+    for key, value in item.attributes.items():
+        texts += [str(key), _flat(value), *_converted(str(key), value)]
+    for key, value in (shown.get("attributes") or {}).items():
+        texts += [str(key), _flat(value)]
+    if item.price is not None:
+        texts.append(item.price)
+    if "price" in shown:
+        texts.append(shown["price"])
+    return SourceData(texts=tuple(texts), brief=item.brief)
+
+
+# A metric figure restated in the next unit is the same figure ("3 500 ml" = "3,5 l").
+CONVERSIONS = {"ml": (Decimal("0.001"),), "l": (Decimal(1000),), "g": (Decimal("0.001"),),
+               "kg": (Decimal(1000),), "mm": (Decimal("0.1"),),
+               "cm": (Decimal(10), Decimal("0.01")), "m": (Decimal(100),)}
+
+
+def _converted(key: str, value) -> list[str]:
+    factors = CONVERSIONS.get(key.rpartition("_")[2].lower())
+    if not factors or isinstance(value, bool):
+        return []
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return []
+    return [str((number * factor).normalize()) for factor in factors]
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict):
+        return " ".join(_flat(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return " ".join(_flat(v) for v in value)
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def _batch_fold(provider_batch: ProviderBatch, route: ModelSpec, status: BatchSt
         outcome = outcomes.get(str(item_id))
         if outcome is not None and outcome.result is not None:
             rules = check_rules_for(brand=item.job.brand_version.snapshot, kind=item.job.kind,
-                                    locale=item.locale, item=ItemInput(**item.input))
+                                    locale=item.locale, item=ItemInput(**item.input),
+                                    quality_threshold=item.job.workspace.quality_threshold)
             verdict = answer_assess(result=outcome.result, schema=output_schema(item.job.kind),
                                     rules=rules)
             if verdict.passed:

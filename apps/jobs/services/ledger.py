@@ -144,6 +144,7 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
             closed = bool(JobItem.objects.filter(
                 pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
                 status=finish.status, content=finish.content, checks=finish.checks,
+                quality=finish.quality,
                 model_used=finish.model_used, error=finish.error[:2000],
                 finished_at=timezone.now(), lease_expires_at=None, **item_update))
             if closed:

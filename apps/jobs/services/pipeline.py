@@ -77,7 +77,8 @@ def _generate(item: JobItem) -> None:
     catalog = catalog_get()
     schema = output_schema(job.kind)
     item_input = ItemInput(**item.input)
-    rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input)
+    rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
+                            quality_threshold=job.workspace.quality_threshold)
     tries = 1 + job.workspace.max_regenerations
     feedback = None
     reviewable = None  # the last verdict that parsed but failed the checks

@@ -100,6 +100,7 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
                 item.status, item.from_cache, item.finished_at = ItemStatus.SUCCEEDED, True, now
                 item.content, item.checks = p.cached.content, p.cached.checks
                 item.model_used = p.cached.model
+                item.quality = (p.cached.checks or {}).get("quality")
             items.append(item)
         JobItem.objects.bulk_create(items, batch_size=1000)
         if not job_finish_if_done(job_id=job.pk):
