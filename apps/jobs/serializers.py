@@ -341,28 +341,25 @@ class UsageQuerySerializer(serializers.Serializer):
                 "to": serializers.DateField(required=False)}
 
 
-class ModelUsageSerializer(serializers.Serializer):
+class _UsageTotalsSerializer(serializers.Serializer):
+    """The totals every usage row has; each subclass names the row's key."""
+
+    calls = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cost_usd = MoneyField()
+
+
+class ModelUsageSerializer(_UsageTotalsSerializer):
     model = serializers.CharField(source="key")
-    calls = serializers.IntegerField()
-    input_tokens = serializers.IntegerField()
-    output_tokens = serializers.IntegerField()
-    cost_usd = MoneyField()
 
 
-class BrandUsageSerializer(serializers.Serializer):
+class BrandUsageSerializer(_UsageTotalsSerializer):
     brand = serializers.CharField(source="key")
-    calls = serializers.IntegerField()
-    input_tokens = serializers.IntegerField()
-    output_tokens = serializers.IntegerField()
-    cost_usd = MoneyField()
 
 
-class DayUsageSerializer(serializers.Serializer):
+class DayUsageSerializer(_UsageTotalsSerializer):
     day = serializers.DateField(source="key", help_text="A UTC day.")
-    calls = serializers.IntegerField()
-    input_tokens = serializers.IntegerField()
-    output_tokens = serializers.IntegerField()
-    cost_usd = MoneyField()
 
 
 class UsageSerializer(serializers.Serializer):
