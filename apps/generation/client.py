@@ -10,7 +10,6 @@ The SDK's own retries are off: the item task is the system's one retry loop.
 """
 
 import json
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import openai
 from django.conf import settings
 
 from apps.generation.catalog import ModelSpec
+from apps.generation.headers import RateLimitState, rate_limits_of, retry_after_s
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,6 @@ class LLMUsage:
     input_tokens: int = 0
     output_tokens: int = 0
     provider_cost_usd: Decimal | None = None  # OpenRouter reports each call's cost
-
-
-@dataclass(frozen=True)
-class RateLimitState:
-    """The route's rate limits as the provider stated them in an answer's
-    `x-ratelimit-*` headers (OpenAI and most compatible providers send them on every
-    answer, 429s included); None where a header was missing or unreadable."""
-
-    limit_requests: int | None = None  # per minute
-    remaining_requests: int | None = None
-    reset_requests_s: float | None = None  # until the limit is back to its full value
-    limit_tokens: int | None = None
-    remaining_tokens: int | None = None
-    reset_tokens_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -126,63 +112,6 @@ def _response_format(request: LLMRequest) -> dict | None:
     return None
 
 
-def _retry_after_s(headers) -> float | None:
-    if not headers:
-        return None
-    if milliseconds := headers.get("retry-after-ms"):
-        try:
-            return float(milliseconds) / 1000
-        except ValueError:
-            pass
-    if seconds := headers.get("retry-after"):
-        try:
-            return float(seconds)
-        except ValueError:
-            return None  # an HTTP date: rare from LLM APIs; the caller backs off instead
-    return None
-
-
-# OpenAI writes resets as Go durations: "20ms", "1s", "6m0s", "1m30.5s"; others send seconds.
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_DURATION_UNIT_S = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-                    "h": 3600.0}
-
-
-def _duration_s(text: str | None) -> float | None:
-    if not text:
-        return None
-    text = text.strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    parts = _DURATION_PART.findall(text)
-    if not parts or "".join(number + unit for number, unit in parts) != text:
-        return None
-    return sum(float(number) * _DURATION_UNIT_S[unit] for number, unit in parts)
-
-
-def _count(text: str | None) -> int | None:
-    try:
-        return int(float(text)) if text else None
-    except ValueError:
-        return None
-
-
-def _rate_limits_of(headers) -> RateLimitState | None:
-    if not headers or ("x-ratelimit-limit-requests" not in headers
-                       and "x-ratelimit-limit-tokens" not in headers):
-        return None
-    return RateLimitState(
-        limit_requests=_count(headers.get("x-ratelimit-limit-requests")),
-        remaining_requests=_count(headers.get("x-ratelimit-remaining-requests")),
-        reset_requests_s=_duration_s(headers.get("x-ratelimit-reset-requests")),
-        limit_tokens=_count(headers.get("x-ratelimit-limit-tokens")),
-        remaining_tokens=_count(headers.get("x-ratelimit-remaining-tokens")),
-        reset_tokens_s=_duration_s(headers.get("x-ratelimit-reset-tokens")),
-    )
-
-
 def _usage_of(response) -> LLMUsage:
     usage = getattr(response, "usage", None)
     if usage is None:
@@ -209,7 +138,7 @@ def complete(request: LLMRequest) -> LLMResult:
         raise _api_error(exc, started) from exc
     upstream_error = (getattr(response, "model_extra", None) or {}).get("error")
     return _answer_read(route, response, upstream_error=upstream_error,
-                        latency_ms=_since(started), rate_limits=_rate_limits_of(raw.headers))
+                        latency_ms=_since(started), rate_limits=rate_limits_of(raw.headers))
 
 
 def _answer_read(route: ModelSpec, response, *, upstream_error, latency_ms: int,
@@ -394,10 +323,10 @@ def _api_error(exc: openai.APIConnectionError | openai.APIStatusError,
         return TransientLLMError("connection error", latency_ms=_since(started))
     status = exc.status_code
     reason = f"HTTP {status}: {_error_message(exc)}"
-    rate_limits = _rate_limits_of(exc.response.headers)
+    rate_limits = rate_limits_of(exc.response.headers)
     if status in (408, 409, 429) or status >= 500:
         return TransientLLMError(reason, status=status, latency_ms=_since(started),
-                                 retry_after_s=_retry_after_s(exc.response.headers),
+                                 retry_after_s=retry_after_s(exc.response.headers),
                                  rate_limits=rate_limits)
     return PermanentLLMError(reason, latency_ms=_since(started), rate_limits=rate_limits)
 

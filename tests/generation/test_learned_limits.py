@@ -13,9 +13,9 @@ from apps.generation.client import (
     LLMRequest,
     RateLimitState,
     TransientLLMError,
-    _duration_s,
     complete,
 )
+from apps.generation.headers import duration_s
 from apps.generation.ratelimit import LearnedLimits, RouteLimits, WaitTooLong
 from apps.generation.schemas import output_schema
 from apps.generation.traffic import (
@@ -111,7 +111,7 @@ def test_an_endpoint_without_limits_states_none(sim):
     ("0.5", 0.5), ("250us", 0.00025), ("soon", None), ("", None), ("1s garbage", None),
 ])
 def test_reset_durations_read_as_go_writes_them(text, seconds):
-    assert _duration_s(text) == (pytest.approx(seconds) if seconds is not None else None)
+    assert duration_s(text) == (pytest.approx(seconds) if seconds is not None else None)
 
 
 # --- Learning them ----------------------------------------------------------------
