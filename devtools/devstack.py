@@ -107,6 +107,9 @@ def start_web(*, env: dict, port: int, log_dir: Path, workers: int = 2,
         sys.executable, "-m", "gunicorn", "contentgen.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+        # Above HTTP clients' idle expiry (httpx keeps a connection 5 s): with gunicorn's
+        # 2 s a client may send on a connection the server is closing (a ReadError).
+        "--keep-alive", "10",
     ], env=env, log_dir=log_dir)
     process.url = f"http://127.0.0.1:{port}"
     wait_until(lambda: http_ok(process.url + "/healthz"), timeout=60, process=process,

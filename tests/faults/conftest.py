@@ -51,6 +51,23 @@ class FaultStack:
         self.workers.append(worker)
         return worker
 
+    def workers_replace_if_stalled(self, *, job_id: str, grace_s: float,
+                                   concurrency: int) -> int:
+        """As a supervisor would: when the job makes no progress for `grace_s`, kill the
+        workers and start new ones. Returns how many were replaced."""
+        done = items_with_status(job_id, "succeeded")
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline:
+            if items_with_status(job_id, "succeeded") > done:
+                return 0
+            time.sleep(1)
+        dead = list(self.workers)
+        self.workers.clear()
+        for worker in dead:
+            worker.stop(sig=signal.SIGKILL)
+            self.worker_start(name=f"{worker.name}-new", concurrency=concurrency)
+        return len(dead)
+
     def redis_stop(self) -> None:
         self.redis.stop(sig=signal.SIGTERM)
 
