@@ -119,8 +119,9 @@ _PRICE = re.compile(
 )
 
 
-def _readings(text: str) -> set[Decimal]:
-    """Every value the digits can mean: "1.299" is 1299 in Spain and 1.299 in the US."""
+def number_readings(text: str) -> set[Decimal]:
+    """Every value the digits can mean: "1.299" is 1299 in Spain and 1.299 in the US.
+    A figure past the parsing bounds has no reading (it stays text)."""
     compact = re.sub(r"[\s\u00a0\u202f']", "", text)
     values = set()
     for decimal_mark, group_mark in ((",", "."), (".", ",")):
@@ -137,7 +138,7 @@ def find_prices(text: str) -> list[tuple[str, set[Decimal]]]:
     found = []
     for match in _PRICE.finditer(text):
         amount = match.group("a") or match.group("b")
-        readings = _readings(amount)
+        readings = number_readings(amount)
         if readings:
             found.append((match.group(0).strip(), readings))
     return found

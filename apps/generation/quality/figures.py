@@ -8,10 +8,11 @@ the numbers are compared by value, reading each both ways ("1.299" is 1299 in Sp
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from apps.generation.quality.report import CheckFailure, SourceData, sample
 from apps.generation.quality.words import TOKEN_RE, fold, source_words
+from apps.localization.figures import number_readings
 
 # Digits, with decimal marks and thousands groups ("1 299,00", "1,299.00", "14.5").
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f']\d{3}(?!\d))*")
@@ -23,31 +24,17 @@ CURRENCY_WORDS = frozenset({"eur", "usd", "rub", "gbp", "mxn", "руб", "р", "
                             "рублей", "рубля", "рубль", "dollars", "dólares"})
 
 
-def readings(number: str) -> set[Decimal]:
-    """Every value the digits can mean, normalised (14,00 = 14)."""
-    compact = re.sub(r"[ \u00a0\u202f']", "", number)
-    values = set()
-    for decimal_mark, group_mark in ((",", "."), (".", ",")):
-        candidate = compact.replace(group_mark, "").replace(decimal_mark, ".")
-        if candidate.count(".") <= 1:
-            try:
-                values.add(Decimal(candidate).normalize())
-            except InvalidOperation:
-                continue
-    return values
-
-
 def source_numbers(source: SourceData) -> frozenset[Decimal]:
     found = set(ALWAYS_ALLOWED)
     for text in (*source.texts, source.brief):
         for match in NUMBER_RE.finditer(str(text)):
-            found |= readings(match.group())
+            found |= number_readings(match.group())
     return frozenset(found)
 
 
 def figure_failures(name: str, text: str, allowed: frozenset[Decimal]) -> list[CheckFailure]:
     invented = [match.group() for match in NUMBER_RE.finditer(text)
-                if not readings(match.group()) & allowed]
+                if not number_readings(match.group()) & allowed]
     if not invented:
         return []
     listed = ", ".join(f"'{sample(figure, 20)}'" for figure in dict.fromkeys(invented))
