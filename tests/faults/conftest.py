@@ -152,6 +152,9 @@ def calls_per_sku(simulator, *, status: int | None = None) -> collections.Counte
     for request in simulator.requests():
         if request["path"] != "/v1/chat/completions" or (status and request["status"] != status):
             continue
+        if request["body"] is None:
+            # Cut off mid-send (its worker was killed): the provider never read a prompt.
+            continue
         user = next(m["content"] for m in request["body"]["messages"] if m["role"] == "user")
         if isinstance(user, list):  # a message with images: text parts beside image parts
             user = "".join(part.get("text", "") for part in user if part.get("type") == "text")
