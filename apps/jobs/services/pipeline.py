@@ -95,7 +95,7 @@ def _generate(item: JobItem) -> None:
                 prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale,
                                       item=item_input, feedback=feedback)
                 route = _live_route(item, job, catalog, item_input, prompt)
-                _pace(route, item_input, prompt)
+                _pace(route, prompt)
                 result = route_call(LLMRequest(
                     route=route, messages=prompt.messages, kind=job.kind,
                     json_schema=schema.json_schema(
@@ -182,7 +182,7 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
     raise _NotNow(breaker_policy().cooldown_s, f"route {routed.key} is down (circuit open)")
 
 
-def _pace(route: ModelSpec, item_input: ItemInput, prompt: Prompt) -> None:
+def _pace(route: ModelSpec, prompt: Prompt) -> None:
     """Wait for the call's slot; a slot far off puts the item back in the queue instead
     of holding a worker thread."""
     tokens = call_tokens(route, prompt.messages, settings.GENERATION_MAX_OUTPUT_TOKENS)
