@@ -22,6 +22,7 @@ from apps.jobs.domain import ACTIVE_JOB_STATUSES, JobSubmission
 from apps.jobs.models import Job
 from apps.jobs.serializers import ItemInputSerializer
 from apps.jobs.services import job_submit
+from apps.jobs.services.ledger import job_context_forget
 from contentgen.celery import app
 from devtools import devstack
 from devtools.simulator import start_simulator
@@ -52,10 +53,13 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fresh_catalog():
-    """Catalog prices are cached per process for a few seconds; no test sees another's."""
+    """Catalog prices and job contexts are cached per process for a few seconds; no test
+    sees another's."""
     catalog_cache_clear()
+    job_context_forget()
     yield
     catalog_cache_clear()
+    job_context_forget()
 
 
 @pytest.fixture(autouse=True)
