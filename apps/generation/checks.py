@@ -70,6 +70,9 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
     allowed_figures = (figures.source_numbers(rules.source) if rules.source is not None
                        else None)
     field_stats: list[words.WordStats] = []
+    joined = "\n".join(text for _, _, text in strings)
+    whole_language = _language_failures(None, _without_phrases(joined, rules.known_phrases),
+                                        rules.language)
 
     for name, bounds_key, text in strings:
         term_words = _words(text, rules.language)
@@ -106,7 +109,12 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
         if rules.source is not None:
             failures += _some(repetition.brief_failure(name, text, rules.source.brief))
         own_words = _without_phrases(text, rules.known_phrases)
-        if _letter_count(own_words) >= MIN_LETTERS_PER_FIELD:
+        # A long field goes to the detector when the whole content did not pass it (to
+        # name the fields at fault) or when its script decides (ru); when the whole
+        # passed, its words judge it, as they judge a short field, at a fraction of a
+        # detector call.
+        if _letter_count(own_words) >= MIN_LETTERS_PER_FIELD and (
+                whole_language or rules.language == "ru"):
             language_failures = _language_failures(name, own_words, rules.language)
         else:
             language_failures = _some(words.short_field_language_failure(
@@ -124,9 +132,7 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
             failures.append(CheckFailure(
                 "required_term", None,
                 f"the required term '{term.text}' does not appear anywhere in the content"))
-    joined = "\n".join(text for _, _, text in strings)
-    whole = _without_phrases(joined, rules.known_phrases)
-    failures += _language_failures(None, whole, rules.language)
+    failures += whole_language
     whole_stats = words.WordStats(
         judged=sum(stats.judged for stats in field_stats),
         unknown=tuple(word for stats in field_stats for word in stats.unknown))
@@ -322,24 +328,35 @@ def _price_failures(name: str, text: str, allowed: tuple[Decimal, ...]) -> list[
 
 
 def _without_phrases(text: str, phrases, replacement: str = " ") -> str:
-    # Longest first, so a name is removed whole before any keyword inside it.
-    for phrase in sorted(filter(None, phrases), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", replacement, text,
-                      flags=re.IGNORECASE)
-    return text
+    pattern = _phrases_pattern(tuple(phrases))
+    return pattern.sub(replacement, text) if pattern is not None else text
+
+
+@lru_cache(maxsize=1024)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for all the phrases, longest first, so a name is removed whole before
+    any keyword inside it (a regex alternation takes its first branch that matches)."""
+    ordered = sorted(dict.fromkeys(filter(None, phrases)), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, ordered))})(?!\w)", re.IGNORECASE)
 
 
 def _letter_count(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))
+
+
+# The letters of the Cyrillic block (its signs and combining marks are not letters).
+CYRILLIC_LETTER_RE = re.compile(r"[\u0400-\u0481\u048A-\u04FF]")
 
 
 def _language_failures(name: str | None, text: str, language: str) -> list[CheckFailure]:
-    letters = [char for char in text if char.isalpha()]
+    letters = _letter_count(text)
     if not letters:
         return []
     subject = f"field '{name}'" if name is not None else "the content"
     target = LANGUAGE_NAMES[language]
-    cyrillic = sum(1 for char in letters if CYRILLIC_RE.match(char)) / len(letters)
+    cyrillic = len(CYRILLIC_LETTER_RE.findall(text)) / letters
     if language == "ru":
         if cyrillic < MIN_CYRILLIC_SHARE_RU:
             return [CheckFailure(
