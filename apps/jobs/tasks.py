@@ -88,3 +88,19 @@ def lease_keeper_on_worker_start(**kwargs) -> None:
     from apps.jobs.services import lease_keeper_start  # services enqueue tasks
 
     lease_keeper_start()
+
+
+@worker_ready.connect
+def models_loaded_on_worker_start(sender=None, **kwargs) -> None:
+    # Before the first item, not under it: the checks' detector and dictionaries and
+    # the tokenizer take seconds to load, and every item thread would wait on the load.
+    # A prefork pool's children run the items and load on first use (a child that took
+    # seconds to start would be killed by the pool's start-up timeout).
+    from celery.concurrency.prefork import TaskPool as PreforkPool
+
+    from apps.generation.checks import checks_warm_up
+    from apps.generation.tokens import tokenizer_warm_up
+
+    if not isinstance(getattr(sender, "pool", None), PreforkPool):
+        checks_warm_up()
+        tokenizer_warm_up()

@@ -2,6 +2,8 @@
 earlier succeeded item gets that item's content back, unbilled (unless `fresh`)."""
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 
 from apps.core.digest import json_digest
 from apps.generation.prompts import ItemInput
@@ -27,7 +29,16 @@ def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used
     job = item.job
     key = cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
                     locale=item.locale, item=ItemInput(**item.input), model=item.model)
-    # Insert-or-ignore: the same product may finish in two jobs at once.
-    ContentCacheEntry.objects.bulk_create([ContentCacheEntry(
-        workspace_id=job.workspace_id, key=key, model=model_used, content=content,
-        checks=checks)], ignore_conflicts=True)
+    # Insert-or-ignore: the same product may finish in two jobs at once. Written as SQL
+    # (PostgreSQL and SQLite share it): it runs for every item, and the ORM's insert
+    # costs ten times the statement.
+    field = ContentCacheEntry._meta.get_field
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ContentCacheEntry._meta.db_table} "
+            "(workspace_id, key, model, content, checks, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (workspace_id, key) DO NOTHING",
+            [job.workspace_id, key, model_used,
+             field("content").get_db_prep_save(content, connection),
+             field("checks").get_db_prep_save(checks, connection),
+             field("created_at").get_db_prep_save(timezone.now(), connection)])

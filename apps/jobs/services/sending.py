@@ -13,8 +13,11 @@ from apps.jobs.tasks import item_generate_task, job_dispatch_task
 def items_send(models: dict[int, str]) -> None:
     """One message per item (id -> model) on its model's queue, and the time it was sent."""
     JobItem.objects.filter(pk__in=list(models)).update(queued_at=timezone.now())
-    for item_id, model in models.items():
-        item_generate_task.apply_async(args=[item_id], queue=queue_for_model(model))
+    # One producer for the lot: acquired per message, each would open a broker client.
+    with item_generate_task.app.producer_or_acquire() as producer:
+        for item_id, model in models.items():
+            item_generate_task.apply_async(args=[item_id], queue=queue_for_model(model),
+                                           producer=producer)
 
 
 def dispatch_on_commit(job_id) -> None:
