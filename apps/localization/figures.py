@@ -9,7 +9,9 @@ for the target locale first, so "1299.00 RUB" reaches a Russian prompt as
 import datetime
 import re
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from babel.units import format_unit
@@ -49,18 +51,38 @@ def _decimal(value) -> Decimal | None:
     return decimal_parse_bounded(value)
 
 
+# Babel reads its patterns on every call, and a catalog repeats its figures (the same
+# sizes, prices and materials on a thousand products): each formatting is kept, keyed
+# by the figure as written, so "45" and "45.0" stay apart.
+FORMAT_CACHE_SIZE = 8192
+
+
 def format_money(amount, currency: str, locale: ContentLocale) -> str:
-    return format_currency(Decimal(str(amount)), currency, locale=locale.babel)
+    return _format_money(str(amount), currency, locale.babel)
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _format_money(amount: str, currency: str, locale: Locale) -> str:
+    return format_currency(Decimal(amount), currency, locale=locale)
 
 
 def format_number(value, locale: ContentLocale) -> str:
-    return format_decimal(Decimal(str(value)), locale=locale.babel)
+    return _format_number(str(value), locale.babel)
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _format_number(value: str, locale: Locale) -> str:
+    return format_decimal(Decimal(value), locale=locale)
 
 
 def format_quantity(value, unit: str, locale: ContentLocale) -> str:
     """350, "ml" → "350 мл" (ru), "350 ml" (es), "350 mL" (en-US)."""
-    return format_unit(Decimal(str(value)), UNIT_SUFFIXES[unit.lower()], length="short",
-                       locale=locale.babel)
+    return _format_quantity(str(value), unit.lower(), locale.babel)
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _format_quantity(value: str, unit: str, locale: Locale) -> str:
+    return format_unit(Decimal(value), UNIT_SUFFIXES[unit], length="short", locale=locale)
 
 
 def format_count(count: int, noun: str, locale: ContentLocale) -> str:
