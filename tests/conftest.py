@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from apps.accounts.services import api_key_create, workspace_get_or_create
 from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_cache_clear
+from apps.generation.traffic import route_learned_forget
 from apps.jobs.domain import ACTIVE_JOB_STATUSES, JobSubmission
 from apps.jobs.models import Job
 from apps.jobs.serializers import ItemInputSerializer
@@ -70,6 +71,7 @@ def fresh_traffic(redis_server):
     for pattern in ("cg:rl:*", "cg:cb:*", "cg:*throttle*"):
         for key in client.scan_iter(pattern):
             client.delete(key)
+    route_learned_forget()
     yield
 
 

@@ -9,6 +9,7 @@ booked and not used (a slot given up, output tokens not written) is given back.
 
 import logging
 import threading
+import time
 from functools import lru_cache
 
 import redis
@@ -131,10 +132,29 @@ def route_give_back(route: str, limits: RouteLimits, *, tokens: int) -> None:
     limiter().give_back(route, limits, tokens=tokens)
 
 
+# What this process last told Redis of each route's limits, and when: every answer
+# restates them, and rewriting the same values on every call is a round trip for
+# nothing. They are written again when they change, or after LEARNED_REWRITE_S (so a
+# Redis that came back empty relearns them within seconds).
+LEARNED_REWRITE_S = 10.0
+_learned_written: dict[str, tuple[int | None, int | None, float]] = {}
+
+
+def route_learned_forget() -> None:
+    """Forget what this process wrote (tests; the next answer writes again)."""
+    _learned_written.clear()
+
+
 @_best_effort(default=None)
 def route_learn(route: str, state: RateLimitState) -> None:
+    now = time.monotonic()
+    last = _learned_written.get(route)
+    if last is not None and last[:2] == (state.limit_requests, state.limit_tokens) \
+            and now - last[2] < LEARNED_REWRITE_S:
+        return
     limiter().learn(route, rpm=state.limit_requests, tpm=state.limit_tokens,
                     ttl_s=settings.RATE_LIMIT_LEARNED_TTL_S)
+    _learned_written[route] = (state.limit_requests, state.limit_tokens, now)
 
 
 # --- What the pipeline calls: pace a call, make it, tell the controls how it went ---
