@@ -13,6 +13,7 @@ from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
 from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
+from apps.core.validation import NoFieldsSerializer
 from apps.generation.catalog import catalog_get
 from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
 from apps.jobs.filters import JobItemFilter
@@ -60,9 +61,6 @@ BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budge
                      "This would pass the workspace's monthly budget.")
 
 
-JOB_FORM_FIELDS = ("kind", "brand", "model", "fallback", "priority", "fresh", "webhook_url")
-
-
 def _csv_error_fields(errors) -> dict[str, list[str]]:
     """`file.<row>.<column>` (or `file.<row>` for a whole row) -> every message there."""
     fields: dict[str, list[str]] = {}
@@ -91,7 +89,9 @@ def job_request_data(request) -> dict:
             fields=_csv_error_fields(exc.errors),
             extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
                             for e in exc.errors]}) from exc
-    data = {name: request.data[name] for name in JOB_FORM_FIELDS if name in request.data}
+    # Every form field but the file goes to the serializer, so a misspelt one is named
+    # in the 400 rather than dropped.
+    data = {name: request.data[name] for name in request.data if name != "file"}
     data["locales"] = [tag.strip() for tag in request.data.get("locales", "").split(",")
                        if tag.strip()]
     data["items"] = items
@@ -188,18 +188,20 @@ class EstimateApi(APIView):
         return Response(EstimateSerializer(estimate).data)
 
 
-JOB_ACTION_RESPONSES = {200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
-                        402: BUDGET_ERROR,
+JOB_ACTION_RESPONSES = {200: JobSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                        404: ERRORS[404], 402: BUDGET_ERROR,
                         409: error("Not possible in the job's state.", "conflict")}
 
 
 class _JobActionApi(APIView):
-    """`POST /jobs/{id}/<action>/`: one service call; answers the job as it is after."""
+    """`POST /jobs/{id}/<action>/`: no body, one service call; answers the job as it is
+    after."""
 
     service = None  # a service taking job=
 
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
+        NoFieldsSerializer(data=request.data).is_valid(raise_exception=True)
         type(self).service(job=job)
         job.refresh_from_db()
         return Response(JobSerializer(job).data)

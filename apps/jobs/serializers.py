@@ -14,6 +14,7 @@ from apps.core.validation import (
     CURRENCY_CODE_MESSAGE,
     CURRENCY_CODE_RE,
     BoundedListField,
+    StrictFieldsMixin,
     json_value_validate,
 )
 from apps.generation.catalog import catalog_model_keys
@@ -50,7 +51,7 @@ def price_text(price: Decimal) -> str:
     return f"{price:.2f}" if places <= 2 else str(price.normalize())
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
     sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS)
     name = serializers.CharField(max_length=limits.NAME_MAX_CHARS)
     brief = serializers.CharField(max_length=limits.BRIEF_MAX_CHARS, required=False,
@@ -100,7 +101,7 @@ class ItemInputSerializer(serializers.Serializer):
         )
 
 
-class JobCreateSerializer(serializers.Serializer):
+class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     brand = serializers.SlugField(max_length=64)
     locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,

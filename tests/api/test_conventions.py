@@ -1,0 +1,173 @@
+"""The API's conventions: an unknown field is a 400 naming it; `Accept` is honoured; every
+path under /api/ answers JSON, whatever the method, and none depends on CSRF."""
+
+import io
+
+import pytest
+
+from apps.accounts.models import Workspace
+from apps.brands.models import BrandTemplate
+from apps.jobs.models import Job, JobItem
+from tests.conftest import BRAND_FIELDS, product
+
+UNKNOWN = "Unknown field."
+READ_ONLY = "This field is read-only and cannot be set."
+
+
+def job_body(**overrides) -> dict:
+    return {"kind": "product_description", "brand": "nordic-home", "locales": ["en"],
+            "items": [product(1), product(2)], **overrides}
+
+
+def fields_of(response) -> dict:
+    return response.json()["error"]["fields"]
+
+
+# --- 1. Unknown request fields are refused ---------------------------------------------
+
+
+def test_a_misspelt_brand_field_is_a_400_naming_it_and_nothing_is_written(api, workspace):
+    response = api.post("/api/v1/brands/", {**BRAND_FIELDS, "bannned_terms": ["cheap"]},
+                        format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert fields_of(response) == {"bannned_terms": [UNKNOWN]}
+    assert not BrandTemplate.objects.exists()
+
+
+def test_every_unknown_field_of_a_brand_is_named_at_its_path(api, workspace):
+    body = {**BRAND_FIELDS, "tone": "calm",
+            "locales": {"es": {"adress": "formal", "notes": "Usted."}},
+            "length_bounds": {"title": {"min": 10, "maximum": 80}},
+            "examples": [{"locale": "en", "product": {"name": "Lamp"},
+                          "output": {"title": "Oak lamp"}, "score": 5}]}
+
+    response = api.post("/api/v1/brands/", body, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"tone": [UNKNOWN], "locales.es.adress": [UNKNOWN],
+                                   "length_bounds.title.maximum": [UNKNOWN],
+                                   "examples.0.score": [UNKNOWN]}
+    assert not BrandTemplate.objects.exists()
+
+
+def test_unknown_fields_are_named_beside_the_other_errors(api, workspace):
+    response = api.post("/api/v1/brands/", {"slug": "x", "name": "X", "vioce": "Calm."},
+                        format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"voice": ["This field is required."], "vioce": [UNKNOWN]}
+
+
+def test_read_only_brand_fields_sent_by_a_client_are_refused(api, brand):
+    response = api.patch("/api/v1/brands/nordic-home/",
+                         {"voice": "Bold.", "version": 7, "archived_at": None,
+                          "created_at": "2020-01-01T00:00:00Z"}, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"version": [READ_ONLY], "archived_at": [READ_ONLY],
+                                   "created_at": [READ_ONLY]}
+    brand.refresh_from_db()
+    assert brand.voice == BRAND_FIELDS["voice"]
+    assert brand.versions.count() == 1
+
+
+def test_a_patch_with_an_unknown_field_changes_nothing(api, brand):
+    response = api.patch("/api/v1/brands/nordic-home/",
+                         {"voice": "Bold.", "locales": {"ru": {"curency": "RUB"}}}, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"locales.ru.curency": [UNKNOWN]}
+    assert brand.versions.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/jobs/", "/api/v1/estimate/"])
+def test_every_unknown_field_of_a_job_body_is_named_at_its_path(api, brand, path):
+    body = job_body(webhok_url="https://example.com/hook", id="job-1",
+                    items=[product(1, colour="red"), product(2), product(3, prodct="x", title="T")])
+
+    response = api.post(path, body, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"webhok_url": [UNKNOWN], "id": [UNKNOWN],
+                                   "items.0.colour": [UNKNOWN], "items.2.prodct": [UNKNOWN],
+                                   "items.2.title": [UNKNOWN]}
+    assert not Job.objects.exists()
+    assert not JobItem.objects.exists()
+
+
+def test_free_form_maps_keep_every_key(api, brand):
+    attributes = {"colour": "red", "prodct": "x", "id": 1, "nested": {"anything": True}}
+    example = {"locale": "en", "product": {"whatever": "goes", "id": 3},
+               "output": {"title": "Lamp", "created_at": "today"}}
+
+    job = api.post("/api/v1/jobs/", job_body(items=[product(1, attributes=attributes)]),
+                   format="json")
+    brand_response = api.patch("/api/v1/brands/nordic-home/", {"examples": [example]},
+                               format="json")
+
+    assert job.status_code == 202, job.json()
+    assert JobItem.objects.get().input["attributes"] == attributes
+    assert brand_response.status_code == 200, brand_response.json()
+    assert brand_response.json()["examples"] == [example]
+
+
+def test_an_unknown_form_field_of_a_csv_upload_is_named(api, brand):
+    upload = io.BytesIO(b"sku,name\nA-1,Lamp\n")
+    upload.name = "items.csv"
+
+    response = api.post("/api/v1/jobs/", {"kind": "product_description", "brand": "nordic-home",
+                                          "locales": "en", "webhok_url": "https://e.com/h",
+                                          "file": upload}, format="multipart")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"webhok_url": [UNKNOWN]}
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["cancel", "retry", "resume"])
+def test_a_job_action_refuses_a_body_with_fields(api, brand, action):
+    job_id = api.post("/api/v1/jobs/", job_body(), format="json").json()["id"]
+
+    response = api.post(f"/api/v1/jobs/{job_id}/{action}/", {"reason": "typo"}, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"reason": [UNKNOWN]}
+    assert Job.objects.get(pk=job_id).status == Job.Status.QUEUED
+
+
+def test_a_job_action_without_a_body_or_with_an_empty_object_still_works(api, brand):
+    first, second = (api.post("/api/v1/jobs/", job_body(), format="json").json()["id"]
+                     for _ in range(2))
+
+    empty = api.post(f"/api/v1/jobs/{first}/cancel/")
+    empty_object = api.post(f"/api/v1/jobs/{second}/cancel/", {}, format="json")
+
+    assert (empty.status_code, empty_object.status_code) == (200, 200)
+    assert {job.status for job in Job.objects.all()} == {Job.Status.CANCELLED}
+
+
+def test_rotating_the_webhook_secret_refuses_a_chosen_secret(api, workspace):
+    before = Workspace.objects.get(pk=workspace.pk).webhook_secret
+
+    response = api.post("/api/v1/webhook-secret/", {"webhook_secret": "mine"}, format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"webhook_secret": [UNKNOWN]}
+    assert Workspace.objects.get(pk=workspace.pk).webhook_secret == before
+
+
+@pytest.mark.parametrize("language, unknown, read_only", [
+    ("es", "Campo desconocido.", "Este campo es de solo lectura y no se puede establecer."),
+    ("ru", "Неизвестное поле.", "Это поле только для чтения, его нельзя задать."),
+    ("en", UNKNOWN, READ_ONLY),
+])
+def test_unknown_fields_are_named_in_the_callers_language(api, workspace, language, unknown,
+                                                           read_only):
+    response = api.post("/api/v1/brands/", {**BRAND_FIELDS, "bannned_terms": [],
+                                            "updated_at": "2020-01-01T00:00:00Z"},
+                        format="json", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"bannned_terms": [unknown], "updated_at": [read_only]}
