@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from apps.core.api import StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
+from apps.core.negotiation import CsvExportMixin
 from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
 from apps.core.validation import NoFieldsSerializer
@@ -141,23 +142,27 @@ class JobDetailApi(APIView):
         return Response(JobSerializer(_job_or_404(request, job_id)).data)
 
 
-class JobItemListApi(APIView):
+class JobItemListApi(CsvExportMixin, APIView):
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
         OpenApiParameter("format", str, enum=["json", "csv"],
-                         description="csv: one row per sku × locale, streamed")],
+                         description="csv (or `Accept: text/csv`): one row per sku × locale, "
+                                     "streamed")],
         responses={(200, "application/json"): paginated("PaginatedItems",
                                                         JobItemSerializer(many=True)),
                    (200, "text/csv"): OpenApiTypes.STR,
-                   400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]})
+                   # Errors are JSON whatever was asked for.
+                   (400, "application/json"): ERRORS[400],
+                   (401, "application/json"): ERRORS[401],
+                   (404, "application/json"): ERRORS[404]})
     def get(self, request, job_id):
         job = _job_or_404(request, job_id)
         filters = JobItemFilter(request.GET, queryset=item_list_for_job(job=job))
         if not filters.is_valid():
             raise InvalidInput(fields={field: [str(m) for m in messages]
                                        for field, messages in filters.errors.items()})
-        if request.GET.get("format") == "csv":
+        if request.accepted_renderer.format == "csv":
             # Streamed row by row from a server-side cursor: 30,000 items never sit in memory.
             rows = items_csv_rows(job.kind, (
                 {**item, "cost_usd": money(item["cost_usd"]),

@@ -1,6 +1,7 @@
 """The API's conventions: an unknown field is a 400 naming it; `Accept` is honoured; every
 path under /api/ answers JSON, whatever the method, and none depends on CSRF."""
 
+import csv
 import io
 
 import pytest
@@ -171,3 +172,95 @@ def test_unknown_fields_are_named_in_the_callers_language(api, workspace, langua
 
     assert response.status_code == 400
     assert fields_of(response) == {"bannned_terms": [unknown], "updated_at": [read_only]}
+
+
+# --- 2. Content negotiation honours Accept ---------------------------------------------
+
+
+@pytest.fixture
+def job_id(api, brand) -> str:
+    return api.post("/api/v1/jobs/", job_body(locales=["en", "ru"]), format="json").json()["id"]
+
+
+def csv_rows(response) -> list[tuple[str, str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return [(row["sku"], row["locale"]) for row in csv.DictReader(io.StringIO(text))]
+
+
+EXPECTED_ROWS = [("SKU-001", "en-US"), ("SKU-001", "ru-RU"), ("SKU-002", "en-US"),
+                 ("SKU-002", "ru-RU")]
+
+
+@pytest.mark.parametrize("accept, query", [
+    ("text/csv", ""),
+    ("text/csv; charset=utf-8", ""),
+    ("text/csv, application/json;q=0.5", ""),
+    ("application/json", "?format=csv"),
+    ("*/*", "?format=csv"),
+])
+def test_items_download_as_csv_by_accept_or_by_format(api, job_id, accept, query):
+    response = api.get(f"/api/v1/jobs/{job_id}/items/{query}", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_rows(response) == EXPECTED_ROWS
+
+
+@pytest.mark.parametrize("accept", [
+    None, "application/json", "*/*", "application/*",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8",
+])
+def test_items_answer_json_to_json_any_or_a_browsers_accept(api, job_id, accept):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+
+    response = api.get(f"/api/v1/jobs/{job_id}/items/", **headers)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["count"] == 4
+
+
+def test_format_json_wins_over_a_csv_accept(api, job_id):
+    response = api.get(f"/api/v1/jobs/{job_id}/items/?format=json", HTTP_ACCEPT="text/csv")
+
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["count"] == 4
+
+
+@pytest.mark.parametrize("path, accept", [
+    ("/api/v1/jobs/{job}/items/", "application/xml"),
+    ("/api/v1/jobs/{job}/items/", "text/html"),
+    ("/api/v1/jobs/{job}/", "text/csv"),
+    ("/api/v1/brands/", "text/csv"),
+    ("/api/v1/models/", "application/xml"),
+])
+def test_an_accept_the_endpoint_cannot_produce_is_a_406_in_json(api, job_id, path, accept):
+    response = api.get(path.format(job=job_id), HTTP_ACCEPT=accept)
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_acceptable"
+
+
+def test_an_error_of_the_csv_export_is_json(api, brand):
+    response = api.get("/api/v1/jobs/00000000-0000-0000-0000-000000000000/items/",
+                       HTTP_ACCEPT="text/csv")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_bad_filter_on_the_csv_export_is_a_json_400(api, job_id):
+    response = api.get(f"/api/v1/jobs/{job_id}/items/?status=lost", HTTP_ACCEPT="text/csv")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(fields_of(response)) == ["status"]
+
+
+def test_options_on_the_csv_export_describes_it_in_json(api, job_id):
+    response = api.options(f"/api/v1/jobs/{job_id}/items/", HTTP_ACCEPT="*/*")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
