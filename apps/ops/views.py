@@ -41,5 +41,9 @@ def metrics(request):
     return HttpResponse(body, content_type=content_type)
 
 
-def api_not_found(request, rest):
+@csrf_exempt
+def api_not_found(request):
+    """Any path under /api/ that no route takes, with any method: the API's JSON 404.
+    The API authenticates by key alone, so no CSRF check applies (a logged-in admin's
+    POST got Django's HTML CSRF page instead)."""
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)

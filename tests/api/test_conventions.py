@@ -5,6 +5,11 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
 
 from apps.accounts.models import Workspace
 from apps.brands.models import BrandTemplate
@@ -264,3 +269,81 @@ def test_options_on_the_csv_export_describes_it_in_json(api, job_id):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+# --- 3. Every path under /api/ answers JSON; none depends on CSRF -----------------------
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@pytest.fixture
+def admin_browser(db) -> APIClient:
+    """A browser with the Django admin's session cookie and CSRF checks on, as a real one."""
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345678")
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(admin)
+    return browser
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("path", ["/api/", "/api/v1/nope/", "/api/v2/jobs/", "/api/v1/jobs/x/y/z/"])
+def test_an_unknown_api_path_is_a_json_404_for_every_method(admin_browser, method, path):
+    response = admin_browser.generic(method, path, b'{"a": 1}', content_type="application/json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("PUT", "/api/v1/jobs/"), ("DELETE", "/api/v1/brands/"), ("POST", "/api/v1/models/"),
+    ("POST", "/api/schema/"), ("POST", "/api/docs/"),
+])
+def test_a_method_a_route_does_not_take_is_a_json_405(api, method, path):
+    response = api.generic(method, path, b"{}", content_type="application/json")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/brands/", "/api/v1/jobs/", "/api/v1/estimate/",
+                                  "/api/v1/webhook-secret/"])
+def test_an_admin_session_without_a_csrf_token_gets_the_apis_401(admin_browser, path):
+    response = admin_browser.post(path, {**BRAND_FIELDS}, format="json")
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert not BrandTemplate.objects.exists()
+
+
+def test_a_key_with_an_admin_session_needs_no_csrf_token(admin_browser, workspace, api):
+    admin_browser.credentials(HTTP_AUTHORIZATION=api._credentials["HTTP_AUTHORIZATION"])
+
+    response = admin_browser.post("/api/v1/brands/", BRAND_FIELDS, format="json")
+
+    assert response.status_code == 201
+    assert BrandTemplate.objects.get().workspace == workspace
+
+
+def api_views(resolver=None, prefix=""):
+    """(route, view function) of every URL pattern under /api/."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from api_views(pattern, route)
+        elif isinstance(pattern, URLPattern) and route.lstrip("^").startswith("api/"):
+            yield route, pattern.callback
+
+
+def test_no_api_route_depends_on_csrf_or_sessions():
+    views = list(api_views())
+
+    assert len(views) >= 15
+    assert [route for route, view in views if not getattr(view, "csrf_exempt", False)] == []
+    assert SessionAuthentication not in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    assert [route for route, view in views if hasattr(view, "cls") and any(
+        issubclass(auth, SessionAuthentication)
+        for auth in view.cls.authentication_classes)] == []
