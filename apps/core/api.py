@@ -24,8 +24,17 @@ SERVICE_ERROR_STATUS = {
 }
 
 
+def _encodable(text) -> str:
+    """Text that UTF-8 can carry: a lone surrogate in a client's field name or value is
+    shown as its escape (\\udc00), since an error that names it must not fail to
+    render (a 500)."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def error_body(code: str, message, fields: dict | None = None, **extra) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}, **extra}}
+    fields = {_encodable(path): [_encodable(entry) for entry in messages]
+              for path, messages in (fields or {}).items()}
+    return {"error": {"code": code, "message": _encodable(message), "fields": fields, **extra}}
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:

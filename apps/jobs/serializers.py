@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.errors import InvalidInput
 from apps.core.money import money
 from apps.core.netguard import url_authority_problem, url_is_private, url_without_password
 from apps.core.urlguard import URL_AUTHORITY_MESSAGES, webhook_url_validate
@@ -143,7 +144,12 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         return _("A job takes at most %(limit)s items.") % {"limit": settings.JOB_MAX_ITEMS}
 
     def validate_webhook_url(self, value):
-        return webhook_url_validate(value) if value else ""
+        # A field error like any other, so that the 400 also names the body's other faults
+        # (unknown fields among them) instead of the guard's error alone.
+        try:
+            return webhook_url_validate(value) if value else ""
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.fields["webhook_url"]) from exc
 
     def validate_locales(self, value):
         tags, errors = [], {}

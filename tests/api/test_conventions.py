@@ -103,6 +103,28 @@ def test_every_unknown_field_of_a_job_body_is_named_at_its_path(api, brand, path
     assert not JobItem.objects.exists()
 
 
+def test_an_unknown_field_is_named_beside_a_refused_webhook_url(api, brand, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+
+    response = api.post("/api/v1/jobs/", job_body(webhook_url="http://127.0.0.1/hook",
+                                                  priorty="economy"), format="json")
+
+    assert response.status_code == 400
+    assert set(fields_of(response)) == {"webhook_url", "priorty"}
+    assert fields_of(response)["priorty"] == [UNKNOWN]
+    assert not Job.objects.exists()
+
+
+def test_an_unknown_field_named_with_a_lone_surrogate_is_shown_by_its_escape(api, workspace):
+    body = '{"slug": "x", "name": "X", "voice": "Calm.", "\\udc00": 1}'
+
+    response = api.generic("POST", "/api/v1/brands/", body.encode(),
+                           content_type="application/json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"\\udc00": [UNKNOWN]}
+
+
 def test_free_form_maps_keep_every_key(api, brand):
     attributes = {"colour": "red", "prodct": "x", "id": 1, "nested": {"anything": True}}
     example = {"locale": "en", "product": {"whatever": "goes", "id": 3},
