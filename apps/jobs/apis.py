@@ -28,6 +28,7 @@ from apps.jobs.selectors import (
 )
 from apps.jobs.serializers import (
     EstimateSerializer,
+    JobCreateFormSerializer,
     JobCreateSerializer,
     JobItemSerializer,
     JobSerializer,
@@ -60,6 +61,10 @@ def _job_or_404(request, job_id):
 BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budget` has the "
                      "figures.", "budget_exceeded",
                      "This would pass the workspace's monthly budget.")
+
+
+JOB_REQUEST = {"application/json": JobCreateSerializer,
+               "multipart/form-data": JobCreateFormSerializer}
 
 
 def _csv_error_fields(errors) -> dict[str, list[str]]:
@@ -112,7 +117,7 @@ class JobListCreateApi(APIView):
         return paginator.get_paginated_response(JobSerializer(page, many=True).data)
 
     @extend_schema(
-        operation_id="jobs_create", request=JobCreateSerializer,
+        operation_id="jobs_create", request=JOB_REQUEST,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
                                      description="A repeat with the same body returns the "
                                                  "original job (200); another body is a 409.")],
@@ -182,7 +187,7 @@ class EstimateApi(APIView):
     throttle_submissions = True
     parser_classes = [BoundedJSONParser, MultiPartParser]
 
-    @extend_schema(operation_id="estimate_create", request=JobCreateSerializer,
+    @extend_schema(operation_id="estimate_create", request=JOB_REQUEST,
                    responses={200: EstimateSerializer, 400: ERRORS[400], 401: ERRORS[401],
                               429: ERRORS[429]})
     def post(self, request):

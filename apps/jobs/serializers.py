@@ -188,6 +188,18 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         )
 
 
+class JobCreateFormSerializer(JobCreateSerializer):
+    """A job as a multipart form: the items as a CSV file in `file`, the locales
+    comma-separated, every other field as a form field. (It describes the form in the
+    schema; the view reads the form into the JSON body's shape and validates that.)"""
+
+    items = None
+    locales = serializers.CharField(help_text="Comma-separated, such as “es,ru,en”.")
+    file = serializers.FileField(help_text="The items as CSV: a header row (sku, name, brief, "
+                                           "price, currency, keywords, image_urls, "
+                                           "attributes.<name>), lists |-separated.")
+
+
 class JobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     kind_label = serializers.CharField(source="get_kind_display")

@@ -96,6 +96,18 @@ def test_the_schema_documents_every_endpoint_and_the_error_shape(client):
     assert document["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
 
 
+def test_request_bodies_admit_no_extra_property_but_free_form_maps_do(client):
+    schemas = schema_document(client)["components"]["schemas"]
+
+    closed = {name for name, component in schemas.items()
+              if component.get("additionalProperties") is False}
+
+    assert closed == {"BrandRequest", "PatchedBrandRequest", "LocaleOverrideRequest",
+                      "ExampleRequest", "LengthBoundRequest", "JobCreateRequest",
+                      "JobCreateFormRequest", "ItemInputRequest"}
+    assert schemas["ItemInputRequest"]["properties"]["attributes"]["additionalProperties"] == {}
+
+
 def test_the_interactive_docs_load_without_a_cdn(client):
     page = client.get("/api/docs/").content.decode()
 
