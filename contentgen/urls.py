@@ -21,3 +21,6 @@ urlpatterns = [
     # not HTML.
     re_path(r"^api/", api_not_found),
 ]
+
+# An unexpected error under /api/ answers the API's JSON shape too.
+handler500 = "apps.ops.views.server_error"

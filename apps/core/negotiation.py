@@ -33,7 +33,7 @@ class FormatOrAcceptNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         wanted = request.query_params.get("format")
         for renderer in renderers:
-            if renderer.format == wanted:
+            if wanted and renderer.format == wanted:
                 return renderer, renderer.media_type
         ranked = sorted(self.get_accept_list(request), key=_accept_quality, reverse=True)
         for quality, tokens in groupby(ranked, key=_accept_quality):

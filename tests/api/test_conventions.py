@@ -329,6 +329,21 @@ def test_a_method_a_route_does_not_take_is_a_json_405(api, method, path):
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
+def test_an_unexpected_failure_under_the_api_is_a_json_500(api, monkeypatch):
+    def broken_catalog():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("apps.jobs.apis.catalog_get", broken_catalog)
+    browser = APIClient(raise_request_exception=False)
+    browser.credentials(HTTP_AUTHORIZATION=api._credentials["HTTP_AUTHORIZATION"])
+
+    response = browser.get("/api/v1/models/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "server_error"
+
+
 @pytest.mark.parametrize("path", ["/api/v1/brands/", "/api/v1/jobs/", "/api/v1/estimate/",
                                   "/api/v1/webhook-secret/"])
 def test_an_admin_session_without_a_csrf_token_gets_the_apis_401(admin_browser, path):
