@@ -200,7 +200,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # `?format=csv` is ours (the items export), not DRF's renderer switch.
+    # `?format=csv` (the items export) is read by our negotiation, beside Accept, which
+    # ignores a format the view lacks; DRF's own switch would answer it with a 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.negotiation.FormatOrAcceptNegotiation",
     "URL_FORMAT_OVERRIDE": None,
     # Per API key, counted in Redis so every web process shares the count.
     "DEFAULT_THROTTLE_CLASSES": ["apps.accounts.throttling.ApiKeyRateThrottle",
@@ -230,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "apps.core.schema.request_bodies_closed"],
 }
 # Django's cache (throttle counters) lives in Redis beside the broker.
 CACHES = {

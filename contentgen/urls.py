@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.apis import WebhookSecretRotateApi
@@ -17,6 +17,10 @@ urlpatterns = [
     path("api/v1/webhook-secret/", WebhookSecretRotateApi.as_view(), name="webhook-secret"),
     path("api/v1/", include("apps.brands.urls")),
     path("api/v1/", include("apps.jobs.urls")),
-    # Anything else under /api/ answers in the API's JSON error shape, not HTML.
-    path("api/<path:rest>", api_not_found),
+    # Anything else under /api/ (and /api/ itself) answers in the API's JSON error shape,
+    # not HTML.
+    re_path(r"^api/", api_not_found),
 ]
+
+# An unexpected error under /api/ answers the API's JSON shape too.
+handler500 = "apps.ops.views.server_error"

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.services import workspace_webhook_secret_rotate
 from apps.core.schema import ERRORS
+from apps.core.validation import NoFieldsSerializer
 
 
 class WebhookSecretRotateApi(APIView):
@@ -14,7 +15,8 @@ class WebhookSecretRotateApi(APIView):
 
     @extend_schema(operation_id="webhook_secret_rotate", request=None, responses={
         200: inline_serializer("WebhookSecret", {"webhook_secret": serializers.CharField()}),
-        401: ERRORS[401], 429: ERRORS[429]})
+        400: ERRORS[400], 401: ERRORS[401], 429: ERRORS[429]})
     def post(self, request):
+        NoFieldsSerializer(data=request.data).is_valid(raise_exception=True)
         secret = workspace_webhook_secret_rotate(workspace=request.user.workspace)
         return Response({"webhook_secret": secret})

@@ -9,6 +9,7 @@ from apps.core.validation import (
     CURRENCY_CODE_MESSAGE,
     CURRENCY_CODE_RE,
     BoundedListField,
+    StrictFieldsMixin,
     json_value_validate,
 )
 from apps.generation.schemas import CONTENT_FIELDS
@@ -39,7 +40,7 @@ def example_json_validate(value: dict) -> dict:
     return value
 
 
-class LocaleOverrideSerializer(serializers.Serializer):
+class LocaleOverrideSerializer(StrictFieldsMixin, serializers.Serializer):
     address = serializers.ChoiceField(choices=BrandLocaleOverride.Address.choices, required=False,
                                       allow_blank=True, default="")
     notes = serializers.CharField(max_length=limits.LOCALE_NOTES_MAX_CHARS, required=False,
@@ -60,7 +61,7 @@ def override_key(tag) -> str | None:
     return locale.tag if locale else None
 
 
-class ExampleSerializer(serializers.Serializer):
+class ExampleSerializer(StrictFieldsMixin, serializers.Serializer):
     locale = serializers.CharField(max_length=16)
     product = serializers.DictField(validators=[example_json_validate])
     output = serializers.DictField(validators=[example_json_validate])
@@ -81,7 +82,7 @@ class ExampleSerializer(serializers.Serializer):
         return attrs
 
 
-class LengthBoundSerializer(serializers.Serializer):
+class LengthBoundSerializer(StrictFieldsMixin, serializers.Serializer):
     min = serializers.IntegerField(min_value=0, max_value=10_000, required=False, allow_null=True)
     max = serializers.IntegerField(min_value=1, max_value=10_000, required=False, allow_null=True)
 
@@ -92,7 +93,7 @@ class LengthBoundSerializer(serializers.Serializer):
         return attrs
 
 
-class BrandSerializer(serializers.ModelSerializer):
+class BrandSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     version = serializers.SerializerMethodField()
     do_list = term_list()
     dont_list = term_list()

@@ -1,7 +1,8 @@
 """API plumbing shared by every app: the error shape and pagination.
 
-Every error answers ``{"error": {"code", "message", "fields"}}``: a stable code
-for machines, a message in the caller's language, and the offending fields.
+Every error answers ``{"error": {"code", "message", "fields"}}`` in JSON, whatever the
+request's Accept: a stable code for machines, a message in the caller's language, and
+the offending fields.
 """
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,8 +24,17 @@ SERVICE_ERROR_STATUS = {
 }
 
 
+def _encodable(text) -> str:
+    """Text that UTF-8 can carry: a lone surrogate in a client's field name or value is
+    shown as its escape (\\udc00), since an error that names it must not fail to
+    render (a 500)."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def error_body(code: str, message, fields: dict | None = None, **extra) -> dict:
-    return {"error": {"code": code, "message": str(message), "fields": fields or {}, **extra}}
+    fields = {_encodable(path): [_encodable(entry) for entry in messages]
+              for path, messages in (fields or {}).items()}
+    return {"error": {"code": code, "message": _encodable(message), "fields": fields, **extra}}
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -50,6 +61,17 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    response = _error_response(exc, context)
+    if response is not None and context.get("request") is not None:
+        # The error shape is JSON, also where the request asked for CSV (an export's 404)
+        # or for a type the view cannot make (the 406 itself).
+        request = context["request"]
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc, context) -> Response | None:
     if isinstance(exc, ServiceError):
         http_status = next(
             (code for cls, code in SERVICE_ERROR_STATUS.items() if isinstance(exc, cls)),

@@ -41,3 +41,15 @@ def paginated(name: str, item_serializer) -> serializers.Serializer:
         "previous": serializers.URLField(allow_null=True),
         "results": item_serializer,
     })
+
+
+def request_bodies_closed(result, generator, request, public):
+    """Marks every request body component `additionalProperties: false`: each comes from an
+    input serializer that refuses fields it does not list (StrictFieldsMixin), so clients
+    and generated tests learn from the schema that an extra property is a 400. Free-form
+    maps (item attributes) are properties, not components, and stay open. Components of
+    request bodies are the ones COMPONENT_SPLIT_REQUEST names `…Request`."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

@@ -1,9 +1,9 @@
 """Input rules that more than one app checks, defined once so that the JSON API, the
-CSV import and the brand settings accept and refuse exactly the same values: the
-currency code; figures written as text, read only within bounds; free-form JSON (item
-attributes, brand examples) walked for depth, NUL, lone surrogates and non-finite
-numbers before anything stores, formats or hashes it; and lists counted before their
-elements are validated.
+CSV import and the brand settings accept and refuse exactly the same values: fields a
+serializer does not take; the currency code; figures written as text, read only within
+bounds; free-form JSON (item attributes, brand examples) walked for depth, NUL, lone
+surrogates and non-finite numbers before anything stores, formats or hashes it; and
+lists counted before their elements are validated.
 
 Patterns are anchored (``^…$``) because they are also published in the OpenAPI schema,
 where an unanchored pattern means "contains"; match them with ``fullmatch``.
@@ -11,12 +11,66 @@ where an unanchored pattern means "contains"; match them with ``fullmatch``.
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+
+# --- Fields a serializer does not take -------------------------------------------------
+# DRF drops them silently: a misspelt "bannned_terms" answered 201 and banned nothing.
+
+UNKNOWN_FIELD_MESSAGE = _("Unknown field.")
+READ_ONLY_FIELD_MESSAGE = _("This field is read-only and cannot be set.")
+
+
+class StrictFieldsMixin:
+    """Refuses every field the serializer does not take, as a field error at its name.
+
+    Every input serializer of the API uses it, nested ones too, so a parent reports a
+    child's unknown fields at their dotted path (``items.2.prodct``) like any other
+    field error, all of them at once and beside the other errors. A read-only field
+    (``created_at``, ``version``) counts as unknown: a client that sends one expects it
+    to take effect, and it would not. Free-form maps (``DictField`` without a serializer
+    child: item attributes, a brand example's product) are values, not serializers, so
+    their keys are never judged here."""
+
+    def to_internal_value(self, data):
+        refused = self._refused_fields(data)
+        try:
+            validated = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if refused and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **refused}) from exc
+            raise
+        if refused:
+            raise serializers.ValidationError(refused)
+        return validated
+
+    @cached_property
+    def _writable_names(self) -> frozenset[str]:
+        # Once per serializer instance: a list of 10,000 items reuses one child serializer.
+        return frozenset(name for name, field in self.fields.items() if not field.read_only)
+
+    def _refused_fields(self, data) -> dict[str, list[ErrorDetail]]:
+        if not isinstance(data, Mapping):
+            return {}  # DRF itself refuses a body that is not an object
+        refused = {}
+        for name in [name for name in data if name not in self._writable_names]:
+            if name in self.fields:
+                refused[name] = [ErrorDetail(str(READ_ONLY_FIELD_MESSAGE), code="read_only")]
+            else:
+                refused[name] = [ErrorDetail(str(UNKNOWN_FIELD_MESSAGE), code="unknown_field")]
+        return refused
+
+
+class NoFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The body of an action that takes none (cancel, retry, resume, a new webhook
+    secret): nothing or ``{}``; any field sent is refused as unknown rather than ignored."""
+
 
 # An ISO 4217 alphabetic code: EUR, USD, RUB. Case matters: "eur" is refused, not fixed.
 CURRENCY_CODE_RE = re.compile(r"^[A-Z]{3}$")

@@ -11,8 +11,10 @@ from rest_framework.views import APIView
 from apps.core.api import StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
+from apps.core.negotiation import CsvExportMixin
 from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
+from apps.core.validation import NoFieldsSerializer
 from apps.generation.catalog import catalog_get
 from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
 from apps.jobs.filters import JobItemFilter
@@ -26,6 +28,7 @@ from apps.jobs.selectors import (
 )
 from apps.jobs.serializers import (
     EstimateSerializer,
+    JobCreateFormSerializer,
     JobCreateSerializer,
     JobItemSerializer,
     JobSerializer,
@@ -60,7 +63,8 @@ BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budge
                      "This would pass the workspace's monthly budget.")
 
 
-JOB_FORM_FIELDS = ("kind", "brand", "model", "fallback", "priority", "fresh", "webhook_url")
+JOB_REQUEST = {"application/json": JobCreateSerializer,
+               "multipart/form-data": JobCreateFormSerializer}
 
 
 def _csv_error_fields(errors) -> dict[str, list[str]]:
@@ -91,7 +95,9 @@ def job_request_data(request) -> dict:
             fields=_csv_error_fields(exc.errors),
             extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
                             for e in exc.errors]}) from exc
-    data = {name: request.data[name] for name in JOB_FORM_FIELDS if name in request.data}
+    # Every form field but the file goes to the serializer, so a misspelt one is named
+    # in the 400 rather than dropped.
+    data = {name: request.data[name] for name in request.data if name != "file"}
     data["locales"] = [tag.strip() for tag in request.data.get("locales", "").split(",")
                        if tag.strip()]
     data["items"] = items
@@ -111,7 +117,7 @@ class JobListCreateApi(APIView):
         return paginator.get_paginated_response(JobSerializer(page, many=True).data)
 
     @extend_schema(
-        operation_id="jobs_create", request=JobCreateSerializer,
+        operation_id="jobs_create", request=JOB_REQUEST,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
                                      description="A repeat with the same body returns the "
                                                  "original job (200); another body is a 409.")],
@@ -141,23 +147,27 @@ class JobDetailApi(APIView):
         return Response(JobSerializer(_job_or_404(request, job_id)).data)
 
 
-class JobItemListApi(APIView):
+class JobItemListApi(CsvExportMixin, APIView):
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
         OpenApiParameter("format", str, enum=["json", "csv"],
-                         description="csv: one row per sku × locale, streamed")],
+                         description="csv (or `Accept: text/csv`): one row per sku × locale, "
+                                     "streamed")],
         responses={(200, "application/json"): paginated("PaginatedItems",
                                                         JobItemSerializer(many=True)),
                    (200, "text/csv"): OpenApiTypes.STR,
-                   400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]})
+                   # Errors are JSON whatever was asked for.
+                   (400, "application/json"): ERRORS[400],
+                   (401, "application/json"): ERRORS[401],
+                   (404, "application/json"): ERRORS[404]})
     def get(self, request, job_id):
         job = _job_or_404(request, job_id)
         filters = JobItemFilter(request.GET, queryset=item_list_for_job(job=job))
         if not filters.is_valid():
             raise InvalidInput(fields={field: [str(m) for m in messages]
                                        for field, messages in filters.errors.items()})
-        if request.GET.get("format") == "csv":
+        if request.accepted_renderer.format == "csv":
             # Streamed row by row from a server-side cursor: 30,000 items never sit in memory.
             rows = items_csv_rows(job.kind, (
                 {**item, "cost_usd": money(item["cost_usd"]),
@@ -177,7 +187,7 @@ class EstimateApi(APIView):
     throttle_submissions = True
     parser_classes = [BoundedJSONParser, MultiPartParser]
 
-    @extend_schema(operation_id="estimate_create", request=JobCreateSerializer,
+    @extend_schema(operation_id="estimate_create", request=JOB_REQUEST,
                    responses={200: EstimateSerializer, 400: ERRORS[400], 401: ERRORS[401],
                               429: ERRORS[429]})
     def post(self, request):
@@ -188,18 +198,20 @@ class EstimateApi(APIView):
         return Response(EstimateSerializer(estimate).data)
 
 
-JOB_ACTION_RESPONSES = {200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404],
-                        402: BUDGET_ERROR,
+JOB_ACTION_RESPONSES = {200: JobSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                        404: ERRORS[404], 402: BUDGET_ERROR,
                         409: error("Not possible in the job's state.", "conflict")}
 
 
 class _JobActionApi(APIView):
-    """`POST /jobs/{id}/<action>/`: one service call; answers the job as it is after."""
+    """`POST /jobs/{id}/<action>/`: no body, one service call; answers the job as it is
+    after."""
 
     service = None  # a service taking job=
 
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
+        NoFieldsSerializer(data=request.data).is_valid(raise_exception=True)
         type(self).service(job=job)
         job.refresh_from_db()
         return Response(JobSerializer(job).data)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.errors import InvalidInput
 from apps.core.money import money
 from apps.core.netguard import url_authority_problem, url_is_private, url_without_password
 from apps.core.urlguard import URL_AUTHORITY_MESSAGES, webhook_url_validate
@@ -14,6 +15,7 @@ from apps.core.validation import (
     CURRENCY_CODE_MESSAGE,
     CURRENCY_CODE_RE,
     BoundedListField,
+    StrictFieldsMixin,
     json_value_validate,
 )
 from apps.generation.catalog import catalog_model_keys
@@ -50,7 +52,7 @@ def price_text(price: Decimal) -> str:
     return f"{price:.2f}" if places <= 2 else str(price.normalize())
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
     sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS)
     name = serializers.CharField(max_length=limits.NAME_MAX_CHARS)
     brief = serializers.CharField(max_length=limits.BRIEF_MAX_CHARS, required=False,
@@ -100,7 +102,7 @@ class ItemInputSerializer(serializers.Serializer):
         )
 
 
-class JobCreateSerializer(serializers.Serializer):
+class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     brand = serializers.SlugField(max_length=64)
     locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,
@@ -142,7 +144,12 @@ class JobCreateSerializer(serializers.Serializer):
         return _("A job takes at most %(limit)s items.") % {"limit": settings.JOB_MAX_ITEMS}
 
     def validate_webhook_url(self, value):
-        return webhook_url_validate(value) if value else ""
+        # A field error like any other, so that the 400 also names the body's other faults
+        # (unknown fields among them) instead of the guard's error alone.
+        try:
+            return webhook_url_validate(value) if value else ""
+        except InvalidInput as exc:
+            raise serializers.ValidationError(exc.fields["webhook_url"]) from exc
 
     def validate_locales(self, value):
         tags, errors = [], {}
@@ -179,6 +186,18 @@ class JobCreateSerializer(serializers.Serializer):
             fallback=data["fallback"], priority=data["priority"], fresh=data["fresh"],
             webhook_url=data["webhook_url"],
         )
+
+
+class JobCreateFormSerializer(JobCreateSerializer):
+    """A job as a multipart form: the items as a CSV file in `file`, the locales
+    comma-separated, every other field as a form field. (It describes the form in the
+    schema; the view reads the form into the JSON body's shape and validates that.)"""
+
+    items = None
+    locales = serializers.CharField(help_text="Comma-separated, such as “es,ru,en”.")
+    file = serializers.FileField(help_text="The items as CSV: a header row (sku, name, brief, "
+                                           "price, currency, keywords, image_urls, "
+                                           "attributes.<name>), lists |-separated.")
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -41,5 +42,18 @@ def metrics(request):
     return HttpResponse(body, content_type=content_type)
 
 
-def api_not_found(request, rest):
+@csrf_exempt
+def api_not_found(request):
+    """Any path under /api/ that no route takes, with any method: the API's JSON 404.
+    The API authenticates by key alone, so no CSRF check applies (a logged-in admin's
+    POST got Django's HTML CSRF page instead)."""
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+def server_error(request):
+    """Django's 500 page, except under /api/, whose clients read JSON even when the
+    server fails (the page is HTML)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", _("The request could not be completed.")),
+                            status=500)
+    return defaults.server_error(request)

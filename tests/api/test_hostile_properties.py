@@ -124,3 +124,68 @@ def test_hostile_json_never_costs_a_5xx_a_stall_or_a_write(api, brand, method, p
             assert written() == before, (place, value[:200])
 
     check()
+
+
+# --- An unknown property, whatever the Accept -----------------------------------------
+# (issue: the API swallowed mistakes) A valid body with one property no serializer
+# takes, at any object a serializer reads, under any Accept: a JSON 400 naming exactly
+# that path, or a JSON 406 where the endpoint cannot make the type asked for; never a
+# 5xx, never a write.
+
+ACCEPTS = [None, "application/json", "*/*", "text/csv",
+           "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+JOB_OBJECTS = ["", "items.0"]
+BRAND_OBJECTS = ["", "locales.es", "examples.0"]
+# Any name, lone surrogates and NUL included; the prefix keeps it off every real field.
+unknown_names = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, categories=None),
+                        max_size=20).map(lambda name: "x_" + name)
+
+
+def with_unknown(body: dict, place: str, name: str) -> dict:
+    node = body
+    for key in filter(None, place.split(".")):
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    node[name] = 1
+    return body
+
+
+def as_shown(path: str) -> str:
+    # As the API names it: a lone surrogate as its escape.
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+UNKNOWN_PROPERTY_ENDPOINTS = [
+    pytest.param("POST", "/api/v1/jobs/", job_body, JOB_OBJECTS, id="POST jobs"),
+    pytest.param("POST", "/api/v1/estimate/", job_body, JOB_OBJECTS, id="POST estimate"),
+    pytest.param("POST", "/api/v1/brands/", brand_body, BRAND_OBJECTS, id="POST brands"),
+    pytest.param("PATCH", "/api/v1/brands/nordic-home/", brand_body, BRAND_OBJECTS,
+                 id="PATCH brand"),
+]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("method, path, make_body, places", UNKNOWN_PROPERTY_ENDPOINTS)
+def test_an_unknown_property_is_named_in_json_whatever_the_accept(api, brand, method, path,
+                                                                   make_body, places):
+    @settings(max_examples=40, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(place=st.sampled_from(places), name=unknown_names, accept=st.sampled_from(ACCEPTS))
+    def check(place, name, accept):
+        body = with_unknown(make_body(), place, name)
+        headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+        before = written()
+
+        response = api.generic(method, path, json.dumps(body).encode("utf-8"),
+                               content_type="application/json", **headers)
+
+        assert response["Content-Type"] == "application/json", (accept, response.content)
+        assert written() == before
+        if accept == "text/csv":
+            assert response.status_code == 406
+            assert response.json()["error"]["code"] == "not_acceptable"
+        else:
+            assert response.status_code == 400, (place, name, response.content)
+            unknown = as_shown(f"{place}.{name}" if place else name)
+            assert response.json()["error"]["fields"] == {unknown: ["Unknown field."]}
+
+    check()
