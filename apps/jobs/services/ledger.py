@@ -21,11 +21,15 @@ from apps.accounts.services import workspace_spend_add
 from apps.generation.catalog import ModelSpec
 from apps.jobs.domain import (
     ACTIVE_JOB_STATUSES,
+    REVIEWABLE_ITEM_STATUSES,
     STATUS_COUNTER,
+    SYSTEM_ACTOR,
     Attempt,
     Finish,
+    ItemReview,
     ItemStatus,
     JobStatus,
+    ReviewState,
 )
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services.cache import cache_store
@@ -130,6 +134,10 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
                                                + usage.provider_cost_usd)
         item_update["cost_usd"] = F("cost_usd") + cost
         job_update["actual_cost_usd"] = F("actual_cost_usd") + cost
+    if finish is not None:
+        review = review_on_finish(status=finish.status,
+                                  auto_approve=item.job.workspace.auto_approve,
+                                  rejected=item.review == ItemReview.REJECTED)
     with transaction.atomic():
         if attempt is not None:
             GenerationAttempt.objects.create(
@@ -144,9 +152,11 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
             closed = bool(JobItem.objects.filter(
                 pk=item.pk, claim_id=item.claim_id, status=ItemStatus.RUNNING).update(
                 status=finish.status, content=finish.content, checks=finish.checks,
-                quality=finish.quality,
+                quality=finish.quality, edited=False,
                 model_used=finish.model_used, error=finish.error[:2000],
-                finished_at=timezone.now(), lease_expires_at=None, **item_update))
+                finished_at=timezone.now(), lease_expires_at=None,
+                review=review.state, reviewed_by=review.by, reviewed_at=review.at,
+                **item_update))
             if closed:
                 counter = STATUS_COUNTER[finish.status]
                 job_update[counter] = F(counter) + 1
@@ -160,6 +170,18 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
                 cache_store(item=item, content=finish.content, checks=finish.checks,
                             model_used=finish.model_used)
     return closed
+
+
+def review_on_finish(*, status: str, auto_approve: bool, rejected: bool = False) -> ReviewState:
+    """The review state of content the model just wrote. Passing content is approved by
+    the system when the workspace approves automatically, except after a person rejected
+    the item (they asked for the rewrite, so they see it); content that failed the checks
+    always waits for a person; an item without content has no review state."""
+    if status not in REVIEWABLE_ITEM_STATUSES:
+        return ReviewState(state="")
+    if status == ItemStatus.SUCCEEDED and auto_approve and not rejected:
+        return ReviewState(state=ItemReview.APPROVED, by=SYSTEM_ACTOR, at=timezone.now())
+    return ReviewState(state=ItemReview.PENDING)
 
 
 def job_finish_if_done(*, job_id) -> bool:
