@@ -82,12 +82,11 @@ def _finding(failure: dict, strings: dict[str, str]) -> Finding:
         return Finding(check, field, (text[start:],), ((field, start, len(text)),))
     if check == "length" and field in strings:
         return Finding(check, field, (strings[field],), ((field, 0, len(strings[field])),))
-    quotes = [quote.removesuffix(ELLIPSIS) for quote in QUOTED_RE.findall(detail)]
-    quotes = [quote for quote in dict.fromkeys(quotes) if quote and quote not in strings]
+    quotes = [quote for quote in dict.fromkeys(QUOTED_RE.findall(detail))
+              if quote.removesuffix(ELLIPSIS) and quote not in strings]
     spans = tuple((name, start, end) for name in fields for quote in quotes
                   for start, end in _occurrences(quote, strings[name]))
-    excerpts = tuple(quote for quote in quotes
-                     if any(strings[name][s:e] == quote for name, s, e in spans))
+    excerpts = tuple(dict.fromkeys(strings[name][start:end] for name, start, end in spans))
     if check == "required_term":
         # The missing term is the finding; it is not in the text to mark.
         excerpts = tuple(quotes)
@@ -95,9 +94,12 @@ def _finding(failure: dict, strings: dict[str, str]) -> Finding:
 
 
 def _occurrences(quote: str, text: str) -> list[tuple[int, int]]:
-    """Where `quote` stands in `text` as a whole token, not inside a longer word."""
+    """Where `quote` stands in `text` as whole tokens, not inside a longer word; a quote
+    cut short with an ellipsis runs on to the end of the word it was cut in."""
+    cut = quote.endswith(ELLIPSIS)
+    quote = quote.removesuffix(ELLIPSIS)
     before = r"(?<!\w)" if quote[0].isalnum() else ""
-    after = r"(?!\w)" if quote[-1].isalnum() else ""
+    after = r"\w*" if cut else r"(?!\w)" if quote[-1].isalnum() else ""
     pattern = re.compile(before + re.escape(quote) + after)
     return [(match.start(), match.end()) for match in pattern.finditer(text)]
 
