@@ -60,8 +60,9 @@ def test_index_shows_this_months_spend_per_workspace(admin_client, workspace, ot
 
     html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
-    assert f"<td>Acme</td><td>{spent}</td><td>{budget}</td>" in html
-    assert "<td>Globex</td><td>" in html
+    assert (f'<td><a href="/admin/jobs/job/spend/{workspace.pk}/">Acme</a></td>'
+            f"<td>{spent}</td><td>{budget}</td>") in html
+    assert f'<td><a href="/admin/jobs/job/spend/{other_workspace.pk}/">Globex</a></td>' in html
 
 
 def test_index_hides_the_panels_from_a_user_who_may_not_see_jobs(client, two_items_to_review):

@@ -1,12 +1,13 @@
 """What the jobs admin's pages share."""
 
 import json
+from decimal import Decimal
 
+from babel.numbers import format_currency
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from apps.localization.figures import format_money
 from apps.localization.locales import locale_get
 
 
@@ -31,5 +32,7 @@ def pretty_json(value):
 
 
 def usd(amount) -> str:
-    """An amount in dollars as the reader's language writes it ("1,50 US$" in es)."""
-    return format_money(amount, "USD", locale_get(get_language() or "en"))
+    """Dollars as the reader's language writes them ("1,50 US$" in es), to the cent or
+    finer: one call costs fractions of a cent, which rounding would show as nothing."""
+    return format_currency(Decimal(amount), "USD", locale=locale_get(get_language() or "en").babel,
+                           decimal_quantization=False)

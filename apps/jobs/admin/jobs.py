@@ -11,6 +11,7 @@ from apps.brands.models import BrandTemplate
 from apps.core.errors import ServiceError
 from apps.generation.prompts import ItemInput
 from apps.jobs.admin.common import ReadOnlyAdmin
+from apps.jobs.admin.dashboard import spend_view
 from apps.jobs.admin.items import JobItemInline
 from apps.jobs.domain import JobSubmission
 from apps.jobs.models import Job, WebhookDelivery
@@ -45,7 +46,12 @@ class JobAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         return [path("sample/", self.admin_site.admin_view(self.sample_view),
-                     name="jobs_job_sample")] + super().get_urls()
+                     name="jobs_job_sample"),
+                path("spend/<int:workspace_id>/", self.admin_site.admin_view(self.spend_view),
+                     name="jobs_job_spend")] + super().get_urls()
+
+    def spend_view(self, request, workspace_id):
+        return spend_view(self, request, workspace_id)
 
     def sample_view(self, request):
         """Generate a sample for a brand's preview: a real job, in every locale."""
