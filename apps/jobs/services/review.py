@@ -56,17 +56,25 @@ def item_edit(*, item: JobItem, content: dict, author: Actor,
     raises InvalidInput naming each field (``content.bullets.2``); content that fails a
     check is stored, flagged in the item's report, and waits for review. The item must
     have content and must not be waiting for its rewrite (a 409 otherwise)."""
-    rules = item_check_rules(_with_rules(item))
+    read = _with_rules(item)
+    if read.status not in REVIEWABLE_ITEM_STATUSES:
+        raise _conflict(item, revision)
+    rules = item_check_rules(read)
+    merged = _content_clean(kind=read.job.kind, current=read.content or {}, changes=content)
+    # Checked before the row is locked: the checks take a while (a web process loads its
+    # language models on the first), and the lock would hold every other review of the item.
+    report = content_check(merged, rules)
     with transaction.atomic():
-        # Locked from the read of the content to the write of its revision: two edits in
-        # a row each see the other's text, and each revision's "previous" is the one before.
+        # Locked from here to the write of the revision: of two edits each sees the
+        # other's text, and each revision's "previous" is the content it replaced.
         locked = JobItem.objects.select_for_update().filter(pk=item.pk).first()
         if (locked is None or locked.status not in REVIEWABLE_ITEM_STATUSES
                 or (revision is not None and locked.revision != revision)):
             raise _conflict(item, revision)
-        merged = _content_clean(kind=item.job.kind, current=locked.content or {},
-                                changes=content)
-        report = content_check(merged, rules)
+        if locked.content != read.content:  # another edit landed since the read
+            merged = _content_clean(kind=read.job.kind, current=locked.content or {},
+                                    changes=content)
+            report = content_check(merged, rules)
         number = locked.revision + 1
         ItemRevision.objects.create(item=locked, number=number, author=author.label,
                                     previous_content=locked.content, new_content=merged)
