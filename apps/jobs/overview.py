@@ -16,14 +16,15 @@ from django.utils import timezone
 
 from apps.accounts.models import Workspace, WorkspaceMonthlySpend
 from apps.accounts.services import month_of
-from apps.jobs.domain import OPEN_JOB_STATUSES, ItemStatus
+from apps.jobs.domain import OPEN_JOB_STATUSES, ItemReview
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 
 DASHBOARD_DAYS = 30
 
 
 def items_to_review_count() -> int:
-    return JobItem.objects.filter(status=ItemStatus.NEEDS_REVIEW).count()
+    """Items whose content waits for a person (failed checks, or no auto-approval)."""
+    return JobItem.objects.filter(review=ItemReview.PENDING).count()
 
 
 def jobs_open(*, limit: int) -> list[Job]:

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_items_to_review(brand, workspace):
     job = submit(workspace, items=[product(1)], locales=("en", "es", "ru"))
-    job.items.filter(locale__in=["en", "es"]).update(status=JobItem.Status.NEEDS_REVIEW)
+    job.items.filter(locale__in=["en", "es"]).update(status=JobItem.Status.NEEDS_REVIEW,
+                                                     review=JobItem.Review.PENDING)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     return job
 
@@ -31,7 +32,7 @@ def test_index_counts_the_items_to_review_and_links_the_queue(admin_client, two_
     html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
     assert f'<span class="figure">2</span>\n    {sentence}' in html
-    assert (f'<a href="/admin/jobs/jobitem/?status__exact=needs_review" '
+    assert (f'<a href="/admin/jobs/jobitem/?review__exact=pending" '
             f'id="review-queue-link">{link}</a>') in html
 
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from apps.core.admin_site import IndexPanel
 from apps.jobs.admin.common import usd
-from apps.jobs.domain import OPEN_JOB_STATUSES, ItemStatus
+from apps.jobs.admin.review import queue_url
+from apps.jobs.domain import OPEN_JOB_STATUSES
 from apps.jobs.overview import items_to_review_count, jobs_open, workspace_spend_this_month
 
 OPEN_JOBS_SHOWN = 10
@@ -15,9 +16,7 @@ OPEN_JOBS_SHOWN = 10
 def review_panel(request) -> dict | None:
     if not request.user.has_perm("jobs.view_jobitem"):
         return None
-    url = reverse("admin:jobs_jobitem_changelist")
-    return {"count": items_to_review_count(),
-            "url": f"{url}?status__exact={ItemStatus.NEEDS_REVIEW}"}
+    return {"count": items_to_review_count(), "url": queue_url()}
 
 
 def open_jobs_panel(request) -> dict | None:

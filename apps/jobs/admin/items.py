@@ -7,44 +7,31 @@ pipeline's stored `error` of an item under review is the paragraph written for t
 model; people see the check report instead (see reports.py).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
-from django.utils.html import format_html, format_html_join
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from apps.core.errors import ServiceError
 from apps.jobs.admin.common import ReadOnlyAdmin, pretty_json, usd
-from apps.jobs.admin.reports import content_strings, findings_html, marked_html, report_findings
+from apps.jobs.admin.filters import BrandFilter, FailedCheckFilter, KindFilter, QualityFilter
+from apps.jobs.admin.reports import (
+    content_marked,
+    findings_html,
+    problem_detail,
+    problem_summary,
+    report_findings,
+)
+from apps.jobs.admin.review import review_view
+from apps.jobs.domain import Actor, ItemReview
 from apps.jobs.models import GenerationAttempt, JobItem
+from apps.jobs.services import item_approve
 
 
 def with_billed_calls(queryset):
     return queryset.annotate(billed_calls=Count("generation_attempts"))
-
-
-def problem_summary(item: JobItem):
-    """The failed checks' names, or the error of an item that has no report to show."""
-    findings = report_findings(item.checks, item.content)
-    if findings:
-        return ", ".join(dict.fromkeys(str(finding.label) for finding in findings))
-    return item.error or "—"
-
-
-def problem_detail(item: JobItem):
-    findings = report_findings(item.checks, item.content)
-    if findings:
-        return findings_html(findings)
-    return item.error or "—"
-
-
-def content_marked(item: JobItem):
-    """Each field of the content, offending text marked with its check."""
-    strings = content_strings(item.content)
-    if not strings:
-        return "—"
-    findings = report_findings(item.checks, item.content)
-    return format_html("<dl class='item-content'>{}</dl>", format_html_join(
-        "", "<dt>{}</dt><dd>{}</dd>",
-        ((name, marked_html(text, name, findings)) for name, text in strings.items())))
 
 
 class GenerationAttemptInline(admin.TabularInline):
@@ -93,12 +80,25 @@ class JobItemInline(admin.TabularInline):
         return problem_summary(item)
 
 
+class ReviewLinks(ChangeList):
+    """Each row of the item list opens the item's review page."""
+
+    def url_for_result(self, result):
+        return reverse("admin:jobs_jobitem_review", args=[result.pk])
+
+
 @admin.register(JobItem)
 class JobItemAdmin(ReadOnlyAdmin):
-    list_display = ("sku", "locale", "status", "billed_calls", "quality", "model_used",
-                    "cost", "problem", "job")
-    list_filter = ("status", "locale", "model_used")
+    """The item list is the review queue (the index links it filtered to the items
+    waiting for a person); an item's page is its review desk (review.py)."""
+
+    list_display = ("sku", "locale", "kind", "brand", "status", "billed_calls", "review",
+                    "quality", "cost", "problem")
+    list_filter = ("review", "status", ("job", admin.RelatedOnlyFieldListFilter), BrandFilter,
+                   "locale", KindFilter, FailedCheckFilter, QualityFilter, "model_used")
+    list_select_related = ("job__brand_version__brand",)
     search_fields = ("sku", "job__id")
+    actions = ["approve_selected"]
     fields = ("job", "sku", "locale", "status", "billed_calls", "runs", "quality", "model",
               "model_used", "input_tokens", "output_tokens", "cost", "problem_view",
               "content_view", "input_view")
@@ -107,6 +107,54 @@ class JobItemAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return with_billed_calls(super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewLinks
+
+    def get_urls(self):
+        return [path("<int:pk>/review/", self.admin_site.admin_view(self.review_view),
+                     name="jobs_jobitem_review")] + super().get_urls()
+
+    def review_view(self, request, pk):
+        return review_view(self, request, pk)
+
+    def has_review_permission(self, request) -> bool:
+        """Editing, approving and rejecting items: the model's change permission, which
+        the admin's own change form never uses (the pipeline writes items)."""
+        return request.user.has_perm("jobs.change_jobitem")
+
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get("review__exact") == ItemReview.PENDING:
+            extra_context = {**(extra_context or {}), "title": _("Items to review")}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Approve the selected items"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        reviewer = Actor.for_user(request.user)
+        approved = refused = 0
+        for item in queryset:
+            try:
+                item_approve(item=item, reviewer=reviewer)
+                approved += 1
+            except ServiceError:
+                refused += 1
+        if approved:
+            self.message_user(request, ngettext(
+                "%(count)d item approved.", "%(count)d items approved.", approved) % {
+                "count": approved}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, ngettext(
+                "%(count)d item was not approved: it has no content or was already decided.",
+                "%(count)d items were not approved: they have no content or were already "
+                "decided.", refused) % {"count": refused}, messages.WARNING)
+
+    @admin.display(description=_("kind"), ordering="job__kind")
+    def kind(self, item):
+        return item.job.get_kind_display()
+
+    @admin.display(description=_("brand"))
+    def brand(self, item):
+        return item.job.brand_version.brand.name
 
     @admin.display(description=_("model calls"), ordering="billed_calls")
     def billed_calls(self, item):

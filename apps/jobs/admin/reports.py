@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from apps.jobs.models import JobItem
+
 CHECK_LABELS = {
     "length": _("Length"),
     "banned_term": _("Banned term"),
@@ -102,6 +104,32 @@ def _occurrences(quote: str, text: str) -> list[tuple[int, int]]:
     after = r"\w*" if cut else r"(?!\w)" if quote[-1].isalnum() else ""
     pattern = re.compile(before + re.escape(quote) + after)
     return [(match.start(), match.end()) for match in pattern.finditer(text)]
+
+
+def problem_summary(item: JobItem):
+    """The failed checks' names, or the error of an item that has no report to show."""
+    findings = report_findings(item.checks, item.content)
+    if findings:
+        return ", ".join(dict.fromkeys(str(finding.label) for finding in findings))
+    return item.error or "—"
+
+
+def problem_detail(item: JobItem):
+    findings = report_findings(item.checks, item.content)
+    if findings:
+        return findings_html(findings)
+    return item.error or "—"
+
+
+def content_marked(item: JobItem):
+    """Each field of the content, offending text marked with its check."""
+    strings = content_strings(item.content)
+    if not strings:
+        return "—"
+    findings = report_findings(item.checks, item.content)
+    return format_html("<dl class='item-content'>{}</dl>", format_html_join(
+        "", "<dt>{}</dt><dd>{}</dd>",
+        ((name, marked_html(text, name, findings)) for name, text in strings.items())))
 
 
 def findings_html(findings: list[Finding]):
