@@ -239,10 +239,6 @@ class JobItemSerializer(serializers.ModelSerializer):
     cost_usd = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
-    edited = serializers.BooleanField(
-        help_text="The content is a person's edit (revision `revision`), not the model's.")
-    revision = serializers.IntegerField(
-        help_text="The number of the latest edit; 0 when nobody has edited the item.")
 
     class Meta:
         model = JobItem
