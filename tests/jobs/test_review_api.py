@@ -375,6 +375,30 @@ def test_a_rejection_on_a_cancelled_job_is_a_409(api, workspace, brand, sim):
     assert (item.status, item.review) == ("needs_review", "pending")
 
 
+def test_a_rejection_with_the_budget_spent_is_a_402_and_changes_nothing(
+        api, workspace, brand, sim):
+    item = generated(workspace, sim, failing=True).items.get()
+    workspace.monthly_budget_usd = Decimal("0.00")
+    workspace.save()
+
+    response = api.post(url(item, "reject"), {"note": NOTE}, format="json")
+
+    assert response.status_code == 402
+    assert response.json()["error"]["code"] == "budget_exceeded"
+    item.refresh_from_db()
+    assert (item.status, item.review, item.review_note) == ("needs_review", "pending", "")
+
+
+def test_content_served_from_the_cache_gets_the_same_review_state(api, workspace, brand, sim):
+    generated(workspace, sim)
+    workspace.auto_approve = False
+    workspace.save()
+
+    again = submit(workspace, items=[product(1)], locales=["en"]).items.get()
+
+    assert (again.from_cache, again.status, again.review) == (True, "succeeded", "pending")
+
+
 def test_a_rejected_output_is_not_served_from_the_cache_again(api, workspace, brand, sim):
     item = generated(workspace, sim).items.get()
     api.post(url(item, "reject"), {"note": NOTE}, format="json")
