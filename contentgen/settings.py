@@ -42,7 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # First, so its admin/base_site.html (the language selector) overrides the admin's.
     "apps.core",
-    "django.contrib.admin",
+    # django.contrib.admin with ContentGen's own site (header, index panels).
+    "apps.core.admin_site.ContentGenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -33,6 +33,10 @@ class Workspace(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Content scoring below this (0 to 100) goes to review even when no "
                     "single check failed."))
+    auto_approve = models.BooleanField(
+        _("approve automatically"), default=True,
+        help_text=_("Content that passes every check is approved without a person; content "
+                    "that fails them always waits for review."))
     monthly_budget_usd = models.DecimalField(
         _("monthly budget (USD)"), max_digits=12, decimal_places=2, null=True, blank=True,
         help_text=_("Jobs that would pass it are refused; running jobs pause when it is reached."))

@@ -1,4 +1,3 @@
-import difflib
 import json
 
 from django import forms
@@ -22,6 +21,7 @@ from apps.brands.services import (
     brand_store,
     brand_version_create,
 )
+from apps.core.admin_diff import json_diff_table
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.localization.locales import locale_languages, locale_tags
 
@@ -201,13 +201,9 @@ class BrandTemplateAdmin(admin.ModelAdmin):
         if a not in versions or b not in versions:
             raise Http404
 
-        def lines(version):
-            return json.dumps(version.snapshot, indent=2, ensure_ascii=False,
-                              sort_keys=True).splitlines()
-
-        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-            lines(versions[a]), lines(versions[b]), fromdesc=_("version %(n)s") % {"n": a},
-            todesc=_("version %(n)s") % {"n": b}, context=True, numlines=2)
+        table = json_diff_table(versions[a].snapshot, versions[b].snapshot,
+                                fromdesc=_("version %(n)s") % {"n": a},
+                                todesc=_("version %(n)s") % {"n": b})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "original": brand, "numbers": numbers, "a": a, "b": b,

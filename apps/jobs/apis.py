@@ -17,10 +17,12 @@ from apps.core.schema import ERRORS, error, paginated
 from apps.core.validation import NoFieldsSerializer
 from apps.generation.catalog import catalog_get
 from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
+from apps.jobs.domain import Actor
 from apps.jobs.filters import JobItemFilter
 from apps.jobs.models import JobItem
 from apps.jobs.selectors import (
     USAGE_MAX_DAYS,
+    item_get_for_job,
     item_list_for_job,
     job_get_for_workspace,
     job_list_for_workspace,
@@ -28,6 +30,10 @@ from apps.jobs.selectors import (
 )
 from apps.jobs.serializers import (
     EstimateSerializer,
+    ItemApproveSerializer,
+    ItemEditSerializer,
+    ItemRejectSerializer,
+    ItemRevisionSerializer,
     JobCreateFormSerializer,
     JobCreateSerializer,
     JobItemSerializer,
@@ -39,6 +45,10 @@ from apps.jobs.serializers import (
 )
 from apps.jobs.services import (
     idempotency_key_clean,
+    item_approve,
+    item_edit,
+    item_reject,
+    item_revisions,
     job_cancel,
     job_estimate,
     job_resume,
@@ -56,6 +66,19 @@ def _job_or_404(request, job_id):
     if job is None:
         raise NotFound()
     return job
+
+
+def _item_or_404(request, job_id, item_id):
+    """The item, if it belongs to a job of the caller's workspace: another workspace's is
+    a 404 like a missing one."""
+    item = item_get_for_job(job=_job_or_404(request, job_id), item_id=item_id)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def _actor(request) -> Actor:
+    return Actor.for_api_key(request.user.api_key)
 
 
 BUDGET_ERROR = error("The estimate passes the workspace's monthly budget; `budget` has the "
@@ -150,6 +173,7 @@ class JobDetailApi(APIView):
 class JobItemListApi(CsvExportMixin, APIView):
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
+        OpenApiParameter("review", str, many=True, enum=[c for c, _ in JobItem.Review.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
         OpenApiParameter("format", str, enum=["json", "csv"],
                          description="csv (or `Accept: text/csv`): one row per sku × locale, "
@@ -179,6 +203,77 @@ class JobItemListApi(CsvExportMixin, APIView):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(filters.qs, request, view=self)
         return paginator.get_paginated_response(JobItemSerializer(page, many=True).data)
+
+
+ITEM_CONFLICT = error("Not possible in the item's state: no content yet, already decided by "
+                      "a person, or (with `revision`) edited since.", "item_already_reviewed",
+                      "The item was already reviewed: Approved by api_key:cg_3f9a1c2. Edit it "
+                      "to review it again.")
+
+
+class JobItemDetailApi(APIView):
+    """One item; PATCH edits its content (a new revision, the checks run again)."""
+
+    @extend_schema(operation_id="jobs_items_retrieve",
+                   responses={200: JobItemSerializer, 401: ERRORS[401], 404: ERRORS[404]})
+    def get(self, request, job_id, item_id):
+        return Response(JobItemSerializer(_item_or_404(request, job_id, item_id)).data)
+
+    @extend_schema(operation_id="jobs_items_partial_update", request=ItemEditSerializer,
+                   responses={200: JobItemSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                              404: ERRORS[404], 409: ITEM_CONFLICT})
+    def patch(self, request, job_id, item_id):
+        item = _item_or_404(request, job_id, item_id)
+        serializer = ItemEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item_edit(item=item, content=serializer.validated_data["content"], author=_actor(request),
+                  revision=serializer.validated_data.get("revision"))
+        return Response(JobItemSerializer(item).data)
+
+
+class JobItemApproveApi(APIView):
+    @extend_schema(operation_id="jobs_items_approve", request=ItemApproveSerializer,
+                   responses={200: JobItemSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                              404: ERRORS[404], 409: ITEM_CONFLICT})
+    def post(self, request, job_id, item_id):
+        item = _item_or_404(request, job_id, item_id)
+        serializer = ItemApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item_approve(item=item, reviewer=_actor(request),
+                     revision=serializer.validated_data.get("revision"))
+        return Response(JobItemSerializer(item).data)
+
+
+class JobItemRejectApi(APIView):
+    """Reject the content: the item is written again, once, with the note fed back."""
+
+    @extend_schema(operation_id="jobs_items_reject", request=ItemRejectSerializer,
+                   responses={200: JobItemSerializer, 400: ERRORS[400], 401: ERRORS[401],
+                              402: error("The monthly budget is spent.", "budget_exceeded",
+                                         "The monthly budget is spent; raise it to have this "
+                                         "item written again."),
+                              404: ERRORS[404], 409: ITEM_CONFLICT})
+    def post(self, request, job_id, item_id):
+        item = _item_or_404(request, job_id, item_id)
+        serializer = ItemRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item_reject(item=item, note=serializer.validated_data["note"], reviewer=_actor(request),
+                    revision=serializer.validated_data.get("revision"))
+        return Response(JobItemSerializer(item).data)
+
+
+class JobItemRevisionListApi(APIView):
+    """Every edit of the item, oldest first, with its author and the content before and
+    after."""
+
+    @extend_schema(operation_id="jobs_items_revisions_list", responses={
+        200: paginated("PaginatedRevisions", ItemRevisionSerializer(many=True)),
+        401: ERRORS[401], 404: ERRORS[404]})
+    def get(self, request, job_id, item_id):
+        item = _item_or_404(request, job_id, item_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(item_revisions(item=item), request, view=self)
+        return paginator.get_paginated_response(ItemRevisionSerializer(page, many=True).data)
 
 
 class EstimateApi(APIView):

@@ -4,12 +4,14 @@ so serializers, services and tasks can all import it without importing each othe
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from apps.generation.client import LLMUsage
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import Job, JobItem
 
 ItemStatus = JobItem.Status
+ItemReview = JobItem.Review
 JobStatus = Job.Status
 
 # A job that still has work to do (a paused job waits for its budget, not for workers).
@@ -18,6 +20,8 @@ ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 OPEN_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)
 FINAL_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.PARTIALLY_SUCCEEDED, JobStatus.FAILED,
                       JobStatus.CANCELLED)
+# Items with content a person can edit, approve or reject.
+REVIEWABLE_ITEM_STATUSES = (ItemStatus.SUCCEEDED, ItemStatus.NEEDS_REVIEW)
 # Items whose estimate is still owed to the budget.
 COMMITTED_ITEM_STATUSES = (ItemStatus.PENDING, ItemStatus.RUNNING, ItemStatus.BATCHED)
 # The job counter each final item status moves.
@@ -41,6 +45,41 @@ class JobSubmission:
     priority: str = Job.Priority.STANDARD
     fresh: bool = False  # True: never serve a cached output
     webhook_url: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who edited, approved or rejected an item, as the item and its revisions record it:
+    text, so the record outlives the user or key, and names both kinds of caller."""
+
+    label: str
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The pipeline itself (auto-approval)."""
+        return cls(SYSTEM_ACTOR)
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":
+        """A person signed in to the admin."""
+        return cls(f"user:{user.get_username()}")
+
+    @classmethod
+    def for_api_key(cls, api_key) -> "Actor":
+        """An API caller: the key's prefix, which the admin shows to tell keys apart."""
+        return cls(f"api_key:{api_key.prefix}")
+
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """An item's review fields: the state ("" while there is no content), who, when."""
+
+    state: str
+    by: str = ""
+    at: datetime | None = None
 
 
 class RetryLater(Exception):

@@ -26,3 +26,6 @@ ATTRIBUTES_MAX_DEPTH = 4
 PRICE_MAX_DIGITS = 14
 PRICE_DECIMAL_PLACES = 4
 PRICE_MAX_INTEGER_DIGITS = PRICE_MAX_DIGITS - PRICE_DECIMAL_PLACES
+
+# A reviewer's note on a rejection; it goes into the rewrite's prompt, so it is kept short.
+REVIEW_NOTE_MAX_CHARS = 1000

@@ -95,6 +95,13 @@ class JobItem(models.Model):
         BATCHED = "batched", _("In a provider batch")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Review(models.TextChoices):
+        # Beside the generation status: what a person (or auto-approval) decided about
+        # the stored content. Empty while there is no content to decide on.
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items",
                             verbose_name=_("job"))
     position = models.PositiveIntegerField(_("position"))
@@ -120,6 +127,18 @@ class JobItem(models.Model):
         _("quality"), null=True, blank=True,
         help_text=_("The quality score of the stored content, from 0 to 100."))
     error = models.TextField(_("error"), blank=True)
+    review = models.CharField(_("review"), max_length=16, choices=Review.choices, blank=True)
+    # "system", "user:<username>" or "api_key:<prefix>": kept as text so the record
+    # outlives a deleted user or key.
+    reviewed_by = models.CharField(_("reviewed by"), max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    revision = models.PositiveIntegerField(
+        _("revision"), default=0,
+        help_text=_("The number of the latest human edit; 0 when nobody has edited the item."))
+    edited = models.BooleanField(
+        _("edited"), default=False,
+        help_text=_("The content is a person's edit (the latest revision), not the model's."))
     # Who holds the item while it runs, and until when: a claim whose lease has
     # expired (its worker died) may be taken over by the next delivery.
     # When the item's last message was sent: the recovery sweep sends another if this
@@ -140,10 +159,35 @@ class JobItem(models.Model):
             models.UniqueConstraint(fields=["job", "position", "locale"], name="job_item_unique"),
         ]
         indexes = [models.Index(fields=["status", "lease_expires_at"], name="item_status_lease"),
-                   models.Index(fields=["status", "queued_at"], name="item_status_queued")]
+                   models.Index(fields=["status", "queued_at"], name="item_status_queued"),
+                   models.Index(fields=["review", "job"], name="item_review")]
 
     def __str__(self) -> str:
         return f"{self.sku} [{self.locale}]"
+
+
+class ItemRevision(models.Model):
+    """One human edit of an item's content: every save is kept, numbered from 1, with
+    the content before and after, so an edit can be audited and undone by hand."""
+
+    item = models.ForeignKey(JobItem, on_delete=models.CASCADE, related_name="revisions",
+                             verbose_name=_("item"))
+    number = models.PositiveIntegerField(_("number"))
+    author = models.CharField(_("author"), max_length=200)
+    previous_content = models.JSONField(_("previous content"), null=True, blank=True)
+    new_content = models.JSONField(_("new content"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("item revision")
+        verbose_name_plural = _("item revisions")
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_revision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} r{self.number}"
 
 
 class GenerationAttempt(models.Model):

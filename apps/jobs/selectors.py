@@ -31,6 +31,16 @@ def item_list_for_job(*, job: Job) -> QuerySet[JobItem]:
     return JobItem.objects.filter(job=job).order_by("position", "locale", "pk")
 
 
+def item_get_for_job(*, job: Job, item_id) -> JobItem | None:
+    """One item of the job (None when it is another job's, or the id is not one), with
+    what its check rules read."""
+    text = str(item_id)
+    if not text.isdecimal() or len(text) > 18:  # a bigint, parsed without surprises
+        return None
+    return (item_list_for_job(job=job).select_related("job__brand_version", "job__workspace")
+            .filter(pk=int(text)).first())
+
+
 # --- Usage: what a workspace's model calls cost --------------------------------
 
 USAGE_MAX_DAYS = 366  # the error message spells the number out

@@ -23,7 +23,7 @@ from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs import limits
 from apps.jobs.domain import JobSubmission
-from apps.jobs.models import Job, JobItem
+from apps.jobs.models import ItemRevision, Job, JobItem
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
 
 
@@ -256,12 +256,18 @@ class JobItemSerializer(serializers.ModelSerializer):
     provider_cost_usd = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()
     quality = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     class Meta:
         model = JobItem
         fields = ["id", "sku", "locale", "status", "status_label", "model", "content", "checks",
-                  "quality", "from_cache", "attempts", "provider_cost_usd",
+                  "quality", "review", "reviewed_by", "reviewed_at", "review_note", "edited",
+                  "revision", "from_cache", "attempts", "provider_cost_usd",
                   "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]
+        extra_kwargs = {
+            "reviewed_by": {"help_text": "system (auto-approval), api_key:<prefix> or "
+                                         "user:<username>; empty while pending."},
+            "review_note": {"help_text": "The note of the last rejection."}}
 
     def get_cost_usd(self, item: JobItem) -> str:
         return money(item.cost_usd)
@@ -276,6 +282,38 @@ class JobItemSerializer(serializers.ModelSerializer):
     def get_quality(self, item: JobItem) -> int | None:
         # 0-100; an item served from the cache has its score only in its check report.
         return item.quality if item.quality is not None else (item.checks or {}).get("quality")
+
+    @extend_schema_field(serializers.ChoiceField(
+        choices=JobItem.Review.choices, allow_null=True,
+        help_text="null while the item has no content to review."))
+    def get_review(self, item: JobItem) -> str | None:
+        return item.review or None
+
+
+REVISION_HELP = ("The revision you reviewed; if the item was edited since, the request is a 409 "
+                 "and changes nothing.")
+
+
+class ItemEditSerializer(StrictFieldsMixin, serializers.Serializer):
+    content = serializers.DictField(help_text="The content fields to change; the others keep "
+                                              "their text.")
+    revision = serializers.IntegerField(required=False, min_value=0, help_text=REVISION_HELP)
+
+
+class ItemApproveSerializer(StrictFieldsMixin, serializers.Serializer):
+    revision = serializers.IntegerField(required=False, min_value=0, help_text=REVISION_HELP)
+
+
+class ItemRejectSerializer(StrictFieldsMixin, serializers.Serializer):
+    note = serializers.CharField(max_length=limits.REVIEW_NOTE_MAX_CHARS,
+                                 help_text="What is wrong; sent to the model with the rewrite.")
+    revision = serializers.IntegerField(required=False, min_value=0, help_text=REVISION_HELP)
+
+
+class ItemRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ItemRevision
+        fields = ["number", "author", "created_at", "previous_content", "new_content"]
 
 
 # --- Output of the estimate, catalog and usage endpoints ----------------------------

@@ -87,6 +87,10 @@ def test_the_schema_documents_every_endpoint_and_the_error_shape(client):
     assert {"/api/v1/jobs/", "/api/v1/jobs/{job_id}/", "/api/v1/jobs/{job_id}/items/",
             "/api/v1/jobs/{job_id}/cancel/", "/api/v1/jobs/{job_id}/retry/",
             "/api/v1/jobs/{job_id}/resume/", "/api/v1/jobs/{job_id}/webhooks/",
+            "/api/v1/jobs/{job_id}/items/{item_id}/",
+            "/api/v1/jobs/{job_id}/items/{item_id}/approve/",
+            "/api/v1/jobs/{job_id}/items/{item_id}/reject/",
+            "/api/v1/jobs/{job_id}/items/{item_id}/revisions/",
             "/api/v1/estimate/", "/api/v1/models/", "/api/v1/usage/", "/api/v1/brands/",
             "/api/v1/brands/{slug}/", "/api/v1/webhook-secret/"} <= paths
     error = document["components"]["schemas"]["Error"]
@@ -104,7 +108,8 @@ def test_request_bodies_admit_no_extra_property_but_free_form_maps_do(client):
 
     assert closed == {"BrandRequest", "PatchedBrandRequest", "LocaleOverrideRequest",
                       "ExampleRequest", "LengthBoundRequest", "JobCreateRequest",
-                      "JobCreateFormRequest", "ItemInputRequest"}
+                      "JobCreateFormRequest", "ItemInputRequest", "PatchedItemEditRequest",
+                      "ItemApproveRequest", "ItemRejectRequest"}
     assert schemas["ItemInputRequest"]["properties"]["attributes"]["additionalProperties"] == {}
 
 
@@ -223,3 +228,28 @@ def test_real_estimate_catalog_and_usage_answers_conform_to_their_components(
     assert responses[2].json()["by_model"][0]["cost_usd"] == "0.00001000"
     for case, response in zip(cases, responses, strict=True):
         case.validate_response(response, checks=[response_schema_conformance])
+
+
+def test_the_review_endpoints_answer_typed_components(client):
+    document = schema_document(client)
+    item_path = "/api/v1/jobs/{job_id}/items/{item_id}/"
+
+    name, item = answer_of(document, item_path, "patch")
+    revisions_name, revisions = answer_of(document, item_path + "revisions/", "get")
+
+    assert name == "JobItem"
+    assert answer_of(document, item_path + "approve/", "post")[0] == "JobItem"
+    assert answer_of(document, item_path + "reject/", "post")[0] == "JobItem"
+    fields = item["properties"]
+    assert (fields["edited"]["type"], fields["revision"]["type"]) == ("boolean", "integer")
+    assert fields["review"]["nullable"] is True
+    assert component(document, fields["review"]["oneOf"][0]["$ref"])["enum"] == [
+        "pending", "approved", "rejected"]
+    assert set(document["paths"][item_path + "reject/"]["post"]["responses"]) == {
+        "200", "400", "401", "402", "404", "409"}
+    revision = component(document, revisions["properties"]["results"]["items"]["$ref"])
+    assert revisions_name == "PaginatedRevisions"
+    assert set(revision["properties"]) == {"number", "author", "created_at",
+                                           "previous_content", "new_content"}
+    assert (revision["properties"]["number"]["type"],
+            revision["properties"]["author"]["type"]) == ("integer", "string")

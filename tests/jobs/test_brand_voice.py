@@ -140,6 +140,8 @@ def test_stored_output_is_escaped_where_it_is_rendered(workspace, brand, sim, ad
     assert item.status == JobItem.Status.NEEDS_REVIEW
     assert item.content["headline"] == hostile["headline"]
     assert {f["check"] for f in item.checks["failures"]} == {"placeholder", "debris"}
-    # ...and wherever it is shown, it is text, not markup.
+    # ...and wherever it is shown, it is text, not markup (the admin marks the tags its
+    # checks found, escaped like the rest).
     assert "<script>alert(" not in page
-    assert "&lt;script&gt;alert(" in page
+    assert ("<mark data-check='placeholder' title='Leftover placeholder'>&lt;script&gt;</mark>"
+            "alert(&#x27;x&#x27;)") in page

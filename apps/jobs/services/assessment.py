@@ -13,7 +13,7 @@ from apps.generation.prompts import ItemInput, brand_override
 from apps.generation.quality.defaults import SENTENCE_FIELDS, field_bounds
 from apps.generation.schemas import OutputInvalid
 from apps.jobs.domain import Attempt
-from apps.jobs.models import GenerationAttempt
+from apps.jobs.models import GenerationAttempt, JobItem
 from apps.localization.locales import locale_get
 
 Outcome = GenerationAttempt.Outcome
@@ -44,6 +44,17 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
         min_quality=(DEFAULT_QUALITY_THRESHOLD if quality_threshold is None
                      else quality_threshold),
     )
+
+
+def item_check_rules(item: JobItem) -> CheckRules:
+    """The rules an item's content is checked with, wherever the content came from (the
+    model online or in a batch, or a person's edit): one place, so an edit passes or
+    fails exactly as the same text from the model would. Needs `job__brand_version` and
+    `job__workspace` (select them with the item)."""
+    job = item.job
+    return check_rules_for(brand=job.brand_version.snapshot, kind=job.kind, locale=item.locale,
+                           item=ItemInput(**item.input),
+                           quality_threshold=job.workspace.quality_threshold)
 
 
 def _source_data(item: ItemInput, content_locale) -> SourceData:

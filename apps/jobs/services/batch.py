@@ -24,7 +24,7 @@ from apps.generation.prompts import ItemInput, prompt_build
 from apps.generation.schemas import output_schema
 from apps.jobs.domain import Attempt, Finish, ItemStatus, JobStatus
 from apps.jobs.models import GenerationAttempt, Job, JobItem, ProviderBatch
-from apps.jobs.services.assessment import answer_assess, check_rules_for
+from apps.jobs.services.assessment import answer_assess, item_check_rules
 from apps.jobs.services.ledger import item_claim, item_record, item_release
 from apps.jobs.services.sending import items_send
 
@@ -98,11 +98,8 @@ def _batch_fold(provider_batch: ProviderBatch, route: ModelSpec, status: BatchSt
             continue
         outcome = outcomes.get(str(item_id))
         if outcome is not None and outcome.result is not None:
-            rules = check_rules_for(brand=item.job.brand_version.snapshot, kind=item.job.kind,
-                                    locale=item.locale, item=ItemInput(**item.input),
-                                    quality_threshold=item.job.workspace.quality_threshold)
             verdict = answer_assess(result=outcome.result, schema=output_schema(item.job.kind),
-                                    rules=rules)
+                                    rules=item_check_rules(item))
             if verdict.passed:
                 item_record(item=item, route=priced, attempt=verdict.attempt, finish=Finish(
                     status=ItemStatus.SUCCEEDED, content=verdict.content,

@@ -42,3 +42,12 @@ def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used
              field("content").get_db_prep_save(content, connection),
              field("checks").get_db_prep_save(checks, connection),
              field("created_at").get_db_prep_save(timezone.now(), connection)])
+
+
+def cache_forget(*, item: JobItem) -> None:
+    """A person rejected the item's content: the same product in a later job must not get
+    it back from the cache, unbilled and marked succeeded."""
+    job = item.job
+    ContentCacheEntry.objects.filter(workspace_id=job.workspace_id, key=cache_key(
+        workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
+        locale=item.locale, item=ItemInput(**item.input), model=item.model)).delete()

@@ -31,11 +31,15 @@ from apps.accounts.services import workspace_spend_add
 from apps.generation.catalog import ModelSpec
 from apps.jobs.domain import (
     ACTIVE_JOB_STATUSES,
+    REVIEWABLE_ITEM_STATUSES,
     STATUS_COUNTER,
+    SYSTEM_ACTOR,
     Attempt,
     Finish,
+    ItemReview,
     ItemStatus,
     JobStatus,
+    ReviewState,
 )
 from apps.jobs.models import GenerationAttempt, Job, JobItem
 from apps.jobs.services.cache import cache_store
@@ -201,6 +205,10 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
         item_params.append(_db(JobItem, "cost_usd", cost))
         job_sets.append("actual_cost_usd = actual_cost_usd + %s")
         job_params.append(_db(Job, "actual_cost_usd", cost))
+    if finish is not None:
+        review = review_on_finish(status=finish.status,
+                                  auto_approve=item.job.workspace.auto_approve,
+                                  rejected=item.review == ItemReview.REJECTED)
     with transaction.atomic():
         if attempt is not None:
             _attempt_insert(item, route, attempt, cost, now)
@@ -209,12 +217,16 @@ def item_record(*, item: JobItem, route: ModelSpec | None = None, attempt: Attem
         if finish is not None:
             closed = bool(_execute(
                 f"UPDATE {ITEMS} SET status = %s, content = %s, checks = %s, quality = %s, "
-                f"model_used = %s, error = %s, finished_at = %s, lease_expires_at = NULL"
+                "edited = %s, model_used = %s, error = %s, finished_at = %s, "
+                "lease_expires_at = NULL, review = %s, reviewed_by = %s, reviewed_at = %s"
                 + "".join(f", {set_}" for set_ in item_sets)
                 + " WHERE id = %s AND claim_id = %s AND status = %s",
                 [finish.status, _db(JobItem, "content", finish.content),
-                 _db(JobItem, "checks", finish.checks), finish.quality, finish.model_used,
-                 finish.error[:2000], _db(JobItem, "finished_at", now), *item_params,
+                 _db(JobItem, "checks", finish.checks), finish.quality,
+                 _db(JobItem, "edited", False), finish.model_used, finish.error[:2000],
+                 _db(JobItem, "finished_at", now), review.state,
+                 _db(JobItem, "reviewed_by", review.by),
+                 _db(JobItem, "reviewed_at", review.at), *item_params,
                  item.pk, _db(JobItem, "claim_id", item.claim_id), ItemStatus.RUNNING]))
             if closed:
                 counter = STATUS_COUNTER[finish.status]
@@ -245,6 +257,18 @@ def _attempt_insert(item: JobItem, route: ModelSpec, attempt: Attempt, cost: Dec
          _db(GenerationAttempt, "provider_cost_usd", usage.provider_cost_usd),
          attempt.latency_ms, attempt.error[:2000], _db(GenerationAttempt, "checks", attempt.checks),
          _db(GenerationAttempt, "created_at", now)])
+
+
+def review_on_finish(*, status: str, auto_approve: bool, rejected: bool = False) -> ReviewState:
+    """The review state of content the model just wrote. Passing content is approved by
+    the system when the workspace approves automatically, except after a person rejected
+    the item (they asked for the rewrite, so they see it); content that failed the checks
+    always waits for a person; an item without content has no review state."""
+    if status not in REVIEWABLE_ITEM_STATUSES:
+        return ReviewState(state="")
+    if status == ItemStatus.SUCCEEDED and auto_approve and not rejected:
+        return ReviewState(state=ItemReview.APPROVED, by=SYSTEM_ACTOR, at=timezone.now())
+    return ReviewState(state=ItemReview.PENDING)
 
 
 def job_finish_if_done(*, job_id) -> bool:

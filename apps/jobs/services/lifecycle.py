@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import BudgetExceeded, Conflict
-from apps.jobs.domain import OPEN_JOB_STATUSES, ItemStatus, JobStatus
+from apps.jobs.domain import OPEN_JOB_STATUSES, ItemReview, ItemStatus, JobStatus
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services.budget import budget_figures, budget_reached
 from apps.jobs.services.events import job_finished
@@ -81,7 +81,8 @@ def job_cancel(*, job: Job) -> Job:
 def job_retry(*, job: Job) -> int:
     """Queue the job's failed and needs_review items again, as new attempts (the earlier
     attempts stay on the bill and in the history). Returns how many. A cancelled job is a
-    409, also when the cancel committed a moment before."""
+    409, also when the cancel committed a moment before. A needs_review item a person has
+    edited or approved stays as it is: a retry rewrites the model's work, not theirs."""
     with transaction.atomic():
         # No change yet: the update only checks the state and takes the row's lock.
         if not Job.objects.filter(pk=job.pk).exclude(status=JobStatus.CANCELLED).update(
@@ -90,9 +91,11 @@ def job_retry(*, job: Job) -> int:
                            code="job_cancelled")
         reopen = {"status": ItemStatus.PENDING, "attempts": 0, "error": "", "content": None,
                   "checks": None, "finished_at": None, "claim_id": None,
-                  "lease_expires_at": None}
+                  "lease_expires_at": None, "review": "", "reviewed_by": "",
+                  "reviewed_at": None, "review_note": ""}
         failed = JobItem.objects.filter(job=job, status=ItemStatus.FAILED).update(**reopen)
-        review = JobItem.objects.filter(job=job, status=ItemStatus.NEEDS_REVIEW).update(**reopen)
+        review = (JobItem.objects.filter(job=job, status=ItemStatus.NEEDS_REVIEW, edited=False)
+                  .exclude(review=ItemReview.APPROVED).update(**reopen))
         if not failed + review:
             return 0
         Job.objects.filter(pk=job.pk).update(

@@ -30,9 +30,9 @@ from apps.generation.traffic import (
     route_call,
     route_pace,
 )
-from apps.jobs.domain import Attempt, Finish, ItemStatus, RetryLater
+from apps.jobs.domain import Attempt, Finish, ItemReview, ItemStatus, RetryLater
 from apps.jobs.models import GenerationAttempt, Job, JobItem
-from apps.jobs.services.assessment import answer_assess, check_rules_for
+from apps.jobs.services.assessment import answer_assess, item_check_rules
 from apps.jobs.services.budget import budget_reached
 from apps.jobs.services.leases import lease_kept
 from apps.jobs.services.ledger import item_claim, item_pause, item_record, item_release
@@ -77,10 +77,10 @@ def _generate(item: JobItem) -> None:
     catalog = catalog_get()
     schema = output_schema(job.kind)
     item_input = ItemInput(**item.input)
-    rules = check_rules_for(brand=brand, kind=job.kind, locale=item.locale, item=item_input,
-                            quality_threshold=job.workspace.quality_threshold)
+    rules = item_check_rules(item)
     tries = 1 + job.workspace.max_regenerations
-    feedback = None
+    note = _reviewer_note(item)
+    feedback = note or None
     reviewable = None  # the last verdict that parsed but failed the checks
     route = catalog[item.model]
     # A rerun of this claim (the database was lost after an answer came) takes the
@@ -118,13 +118,13 @@ def _generate(item: JobItem) -> None:
             item_record(item=item, route=route, attempt=Attempt(
                 outcome=Outcome.REJECTED, usage=exc.usage, latency_ms=exc.latency_ms,
                 error=exc.reason))
-            feedback = f"{exc.reason}."
+            feedback = f"{exc.reason}. {note}".strip()
             continue
         verdict = answer_assess(result=result, schema=schema, rules=rules)
         if not verdict.passed:
             item_record(item=item, route=route, attempt=verdict.attempt)
             answer_recorded(claim_id=item.claim_id)
-            feedback = verdict.feedback
+            feedback = f"{verdict.feedback} {note}".strip()
             if verdict.content is not None:
                 reviewable = verdict
             continue
@@ -142,6 +142,15 @@ def _generate(item: JobItem) -> None:
     item_record(item=item, finish=Finish(
         status=ItemStatus.FAILED, model_used=route.key,
         error=f"no valid output after {tries} tries: {feedback}"))
+
+
+def _reviewer_note(item: JobItem) -> str:
+    """A person rejected the item's content: their note goes to the model with every
+    prompt of the rewrite they asked for (in English, like the checks' feedback; the note
+    itself is quoted as written)."""
+    if item.review != ItemReview.REJECTED or not item.review_note:
+        return ""
+    return f"A reviewer rejected it with this note: “{item.review_note}”."
 
 
 def _transient_failure(item: JobItem, exc: TransientLLMError) -> None:

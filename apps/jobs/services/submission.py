@@ -14,7 +14,7 @@ from apps.core.errors import BudgetExceeded, Conflict, InvalidInput
 from apps.jobs.domain import ItemStatus, JobSubmission
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services.budget import budget_figures
-from apps.jobs.services.ledger import job_finish_if_done
+from apps.jobs.services.ledger import job_finish_if_done, review_on_finish
 from apps.jobs.services.planning import job_plan
 from apps.jobs.services.sending import dispatch_on_commit
 
@@ -101,6 +101,8 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
                 item.content, item.checks = p.cached.content, p.cached.checks
                 item.model_used = p.cached.model
                 item.quality = (p.cached.checks or {}).get("quality")
+                review = review_on_finish(status=item.status, auto_approve=workspace.auto_approve)
+                item.review, item.reviewed_by, item.reviewed_at = review.state, review.by, review.at
             items.append(item)
         JobItem.objects.bulk_create(items, batch_size=1000)
         if not job_finish_if_done(job_id=job.pk):

@@ -6,13 +6,16 @@ Each event is a POST with a JSON body and these headers:
 
     Content-Type: application/json
     User-Agent: ContentGen-Webhooks/1
-    ContentGen-Event: job.finished
+    ContentGen-Event: job.finished (or item.reviewed)
     ContentGen-Delivery: <uuid: the same on every attempt of one event>
     ContentGen-Attempt: <1, 2, ...>
     ContentGen-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>
 
 The body is ``{"event": ..., "created": ..., "job": ...}``, where ``job`` is what
-``GET /api/v1/jobs/{id}/`` answers for the same job.
+``GET /api/v1/jobs/{id}/`` answers for the same job. ``item.reviewed`` (a person
+approved or rejected an item) adds ``item``: its id, sku, locale, status, content and
+review fields (``review``, ``reviewed_by``, ``reviewed_at``, ``review_note``,
+``edited``, ``revision``).
 
 To trust a request, with the workspace's webhook secret:
 
@@ -50,20 +53,27 @@ from apps.jobs.webhooks.delivery import (
     NextAttempt,
     webhook_deliver,
     webhook_delivery_list_for_job,
+    webhook_on_item_reviewed,
     webhook_on_job_finished,
     webhook_recover_lost,
     webhook_retry_delay_s,
 )
-from apps.jobs.webhooks.payload import EVENT_JOB_FINISHED, webhook_payload_json
+from apps.jobs.webhooks.payload import (
+    EVENT_ITEM_REVIEWED,
+    EVENT_JOB_FINISHED,
+    webhook_payload_json,
+)
 from apps.jobs.webhooks.signing import webhook_signature, webhook_signature_verify
 
 __all__ = [
+    "EVENT_ITEM_REVIEWED",
     "EVENT_JOB_FINISHED",
     "NextAttempt",
     "WebhookTargetRefused",
     "WebhookTargetUnresolved",
     "webhook_deliver",
     "webhook_delivery_list_for_job",
+    "webhook_on_item_reviewed",
     "webhook_on_job_finished",
     "webhook_payload_json",
     "webhook_recover_lost",

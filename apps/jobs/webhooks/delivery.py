@@ -1,10 +1,10 @@
 """Delivery of job events: one WebhookDelivery row per attempt, sent by a Celery task.
 
-A finished job records attempt 1 inside the transaction that ended it and enqueues it
-once committed. Each run of `webhook_deliver` makes one pending attempt and records its
-outcome on its row; a failure that may pass (a non-2xx answer, a redirect, a timeout,
-DNS) creates the next pending row after an exponential backoff, up to
-WEBHOOK_MAX_ATTEMPTS, and hands it back for the task to schedule. A refused target
+A finished job (or a reviewed item) records attempt 1 inside the transaction that made
+the change and enqueues it once committed. Each run of `webhook_deliver` makes one
+pending attempt and records its outcome on its row; a failure that may pass (a non-2xx
+answer, a redirect, a timeout, DNS) creates the next pending row after an exponential
+backoff, up to WEBHOOK_MAX_ATTEMPTS, and hands it back for the task to schedule. A refused target
 fails at once. Rows are claimed with a conditional update, so a repeated message
 records nothing twice; a message that was lost is sent again by `webhook_recover_lost`.
 
@@ -31,9 +31,13 @@ from apps.core.urlguard import (
     webhook_target_resolve,
 )
 from apps.jobs.domain import FINAL_JOB_STATUSES
-from apps.jobs.models import Job, WebhookDelivery
+from apps.jobs.models import Job, JobItem, WebhookDelivery
 from apps.jobs.tasks import webhook_deliver_task
-from apps.jobs.webhooks.payload import EVENT_JOB_FINISHED, webhook_payload_json
+from apps.jobs.webhooks.payload import (
+    EVENT_ITEM_REVIEWED,
+    EVENT_JOB_FINISHED,
+    webhook_payload_json,
+)
 from apps.jobs.webhooks.signing import webhook_signature
 
 logger = logging.getLogger(__name__)
@@ -81,6 +85,21 @@ def webhook_on_job_finished(*, job_id) -> WebhookDelivery | None:
         delivery = WebhookDelivery.objects.create(
             job=job, event=EVENT_JOB_FINISHED, url=job.webhook_url,
             payload=webhook_payload_json(event=EVENT_JOB_FINISHED, job=job))
+        transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
+    return delivery
+
+
+def webhook_on_item_reviewed(*, item_id) -> WebhookDelivery | None:
+    """Record attempt 1 of an ``item.reviewed`` event (a person approved or rejected the
+    item) and send it once committed; None when the item's job has no webhook URL."""
+    item = (JobItem.objects.select_related("job__brand_version__brand")
+            .filter(pk=item_id).first())
+    if item is None or not item.job.webhook_url:
+        return None
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(
+            job=item.job, event=EVENT_ITEM_REVIEWED, url=item.job.webhook_url,
+            payload=webhook_payload_json(event=EVENT_ITEM_REVIEWED, job=item.job, item=item))
         transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
     return delivery
 

@@ -1,6 +1,8 @@
 """The body of a job event, built from the Job row and its counters.
 
-Receivers get ``{"event", "created", "job"}``, and ``job`` is the object
+Receivers get ``{"event", "created", "job"}`` (and ``item`` for ``item.reviewed``: the
+reviewed item's id, sku, locale, status, content and review fields, as the API names
+them), and ``job`` is the object
 ``GET /api/v1/jobs/{id}/`` answers for the same job (a test holds the two equal). It is
 written out here rather than taken from the API's JobSerializer so that webhooks, which
 services call, do not import the API layer: serializers -> services -> webhooks ->
@@ -18,9 +20,10 @@ from django.utils import timezone
 
 from apps.core.money import money
 from apps.core.netguard import url_without_password
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobItem
 
 EVENT_JOB_FINISHED = "job.finished"
+EVENT_ITEM_REVIEWED = "item.reviewed"
 
 
 def _timestamp(value: datetime | None) -> str | None:
@@ -65,8 +68,26 @@ def _job_body(job: Job) -> dict:
     }
 
 
-def webhook_payload_json(*, event: str, job: Job) -> str:
+def _item_body(item: JobItem) -> dict:
+    """What a reviewer decided about which content, with the API's names for the fields."""
+    return {
+        "id": item.pk,
+        "sku": item.sku,
+        "locale": item.locale,
+        "status": str(item.status),
+        "content": item.content,
+        "review": item.review or None,
+        "reviewed_by": item.reviewed_by,
+        "reviewed_at": _timestamp(item.reviewed_at),
+        "review_note": item.review_note,
+        "edited": item.edited,
+        "revision": item.revision,
+    }
+
+
+def webhook_payload_json(*, event: str, job: Job, item: JobItem | None = None) -> str:
     """The event body as compact JSON, non-ASCII text kept as is."""
-    return json.dumps({"event": event, "created": _timestamp(timezone.now()),
-                       "job": _job_body(job)},
-                      ensure_ascii=False, separators=(",", ":"))
+    body = {"event": event, "created": _timestamp(timezone.now()), "job": _job_body(job)}
+    if item is not None:
+        body["item"] = _item_body(item)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))

@@ -1,51 +1,22 @@
+"""Jobs in the admin: progress, items, webhook log, and a sample job for a brand."""
+
 import json
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import BrandTemplate
 from apps.core.errors import ServiceError
 from apps.generation.prompts import ItemInput
+from apps.jobs.admin.common import ReadOnlyAdmin
+from apps.jobs.admin.dashboard import spend_view
+from apps.jobs.admin.items import JobItemInline
 from apps.jobs.domain import JobSubmission
-from apps.jobs.models import GenerationAttempt, Job, JobItem, WebhookDelivery
+from apps.jobs.models import Job, WebhookDelivery
 from apps.jobs.services import job_submit
 from apps.localization.locales import locale_tags
-
-
-def _pretty_json(value) -> str:
-    if value in (None, "", {}, []):
-        return "—"
-    return format_html("<pre style='white-space: pre-wrap; margin: 0'>{}</pre>",
-                       json.dumps(value, indent=2, ensure_ascii=False))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Jobs are written by the pipeline only; the admin shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class JobItemInline(admin.TabularInline):
-    model = JobItem
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ("sku", "locale", "status", "quality", "model_used", "attempts", "cost_usd", "error")
-    readonly_fields = fields
-    max_num = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)
@@ -75,7 +46,12 @@ class JobAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         return [path("sample/", self.admin_site.admin_view(self.sample_view),
-                     name="jobs_job_sample")] + super().get_urls()
+                     name="jobs_job_sample"),
+                path("spend/<int:workspace_id>/", self.admin_site.admin_view(self.spend_view),
+                     name="jobs_job_spend")] + super().get_urls()
+
+    def spend_view(self, request, workspace_id):
+        return spend_view(self, request, workspace_id)
 
     def sample_view(self, request):
         """Generate a sample for a brand's preview: a real job, in every locale."""
@@ -98,40 +74,6 @@ class JobAdmin(ReadOnlyAdmin):
         self.message_user(request, _("Sample job started; this page shows its progress."),
                           messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
-
-
-class GenerationAttemptInline(admin.TabularInline):
-    model = GenerationAttempt
-    extra = 0
-    can_delete = False
-    fields = ("model", "outcome", "input_tokens", "output_tokens", "cost_usd",
-              "provider_cost_usd", "latency_ms", "error")
-    readonly_fields = fields
-
-
-@admin.register(JobItem)
-class JobItemAdmin(ReadOnlyAdmin):
-    list_display = ("sku", "locale", "status", "quality", "model_used", "attempts", "cost_usd",
-                    "job")
-    list_filter = ("status", "locale", "model_used")
-    search_fields = ("sku", "job__id")
-    fields = ("job", "sku", "locale", "status", "quality", "model", "model_used", "attempts",
-              "input_tokens", "output_tokens", "cost_usd", "error", "content_view",
-              "checks_view", "input_view")
-    readonly_fields = fields
-    inlines = [GenerationAttemptInline]
-
-    @admin.display(description=_("content"))
-    def content_view(self, item):
-        return _pretty_json(item.content)
-
-    @admin.display(description=_("check report"))
-    def checks_view(self, item):
-        return _pretty_json(item.checks)
-
-    @admin.display(description=_("input"))
-    def input_view(self, item):
-        return _pretty_json(item.input)
 
 
 class WebhookDeliveryInline(admin.TabularInline):
