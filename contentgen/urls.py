@@ -23,4 +23,5 @@ urlpatterns = [
 ]
 
 # An unexpected error under /api/ answers the API's JSON shape too.
+handler400 = "apps.ops.views.bad_request"
 handler500 = "apps.ops.views.server_error"

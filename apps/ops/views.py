@@ -57,3 +57,12 @@ def server_error(request):
         return JsonResponse(error_body("server_error", _("The request could not be completed.")),
                             status=500)
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """Django's 400 page (a request it refuses before any view, e.g. a malformed query
+    string past its limits), except under /api/, whose clients read JSON."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", _("The request is malformed.")),
+                            status=400)
+    return defaults.bad_request(request, exception)
