@@ -1,17 +1,18 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.brands.selectors import brand_get_for_workspace, brand_list_for_workspace
 from apps.brands.serializers import BrandSerializer
 from apps.brands.services import brand_create, brand_update
-from apps.core.api import StandardPagination
+from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
 from apps.core.errors import NotFound
 from apps.core.schema import ERRORS, error, paginated
 
 
-class BrandListCreateApi(APIView):
+class BrandListCreateApi(ApiView):
+    query_params = {"get": PAGE_PARAMETERS}
+
     @extend_schema(operation_id="brands_list", responses={
         200: paginated("PaginatedBrands", BrandSerializer(many=True)), 401: ERRORS[401]})
     def get(self, request):
@@ -31,7 +32,7 @@ class BrandListCreateApi(APIView):
         return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
 
-class BrandDetailApi(APIView):
+class BrandDetailApi(ApiView):
     def _brand(self, request, slug):
         if "\x00" in slug:
             raise NotFound()  # no slug holds one, and PostgreSQL refuses it in a query (a 500)
