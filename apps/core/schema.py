@@ -67,7 +67,8 @@ def query_rules_documented(result, generator, request, public):
     """Documents what ApiView does with query strings, which drf-spectacular cannot see:
     `page` and `page_size` on every operation that answers a page (a 200 whose JSON schema
     is one of the `Paginated…` components of `paginated()`; the views paginate by hand)
-    with the 404 of a page past the last, and the 400 that any operation answers to a query parameter it does not take."""
+    with the 404 of a page past the last, and the 400 that any operation answers to a
+    query parameter it does not take."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
