@@ -285,6 +285,9 @@ class JobSubmittedSerializer(serializers.ModelSerializer):
 
 class JobItemSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
+    variant = serializers.IntegerField(read_only=True, help_text=(
+        "Which A/B variant of the product in this locale, 1 to the job's (or the item's) "
+        "`variants`; 1 when the job asked for none."))
     model = serializers.SerializerMethodField()
     provider_cost_usd = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()

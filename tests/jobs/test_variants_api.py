@@ -3,6 +3,7 @@ item × locale × variant, validated, limited, estimated, listed and exported wi
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -191,3 +192,20 @@ def test_a_bad_variants_cell_is_reported_by_row_and_column(api, brand):
     assert response.json()["error"]["fields"] == {"file.2.variants": [message],
                                                   "file.3.variants": [message]}
     assert Job.objects.count() == 0
+
+
+def test_the_schema_documents_variants_in_and_variant_out(client):
+    document = json.loads(client.get("/api/schema/",
+                                     HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    schemas = document["components"]["schemas"]
+    parameters = document["paths"]["/api/v1/jobs/{job_id}/items/"]["get"]["parameters"]
+
+    assert {key: schemas["JobCreateRequest"]["properties"]["variants"][key]
+            for key in ("type", "minimum", "maximum", "default")} == {
+        "type": "integer", "minimum": 1, "maximum": 5, "default": 1}
+    assert {key: schemas["ItemInputRequest"]["properties"]["variants"][key]
+            for key in ("type", "minimum", "maximum", "nullable")} == {
+        "type": "integer", "minimum": 1, "maximum": 5, "nullable": True}
+    assert schemas["JobItem"]["properties"]["variant"]["type"] == "integer"
+    assert "variant" in schemas["JobItem"]["required"]
+    assert [p["schema"]["type"] for p in parameters if p["name"] == "variant"] == ["integer"]
