@@ -2,13 +2,22 @@
 says which variant to write, a near-copy of a sibling fails its check and is regenerated,
 the cache keeps variants apart, and the review desk works per variant."""
 
+import time
+
+import httpx
 import pytest
 
 from apps.generation.similarity import NEAR_DUPLICATE, content_similarity
 from apps.jobs.domain import Actor, JobSubmission
 from apps.jobs.models import GenerationAttempt, JobItem
 from apps.jobs.serializers import ItemInputSerializer
-from apps.jobs.services import item_generate, item_reject, job_submit
+from apps.jobs.services import (
+    batches_poll,
+    item_generate,
+    item_reject,
+    job_dispatch,
+    job_submit,
+)
 from apps.jobs.services.review import item_edit
 from tests.conftest import product, script, sim_requests
 
@@ -18,13 +27,14 @@ REVIEWER = Actor("user:rita")
 
 
 def submit_variants(workspace, *, variants, items=None, locales=("es",),
-                    kind="marketing_copy"):
+                    kind="marketing_copy", priority="standard"):
     serializer = ItemInputSerializer(data=items or [product(1)], many=True)
     serializer.is_valid(raise_exception=True)
     to_item = ItemInputSerializer().to_item
     return job_submit(workspace=workspace, submission=JobSubmission(
         kind=kind, brand="nordic-home", locales=list(locales), model="auto",
-        items=[to_item(data) for data in serializer.validated_data], variants=variants))
+        items=[to_item(data) for data in serializer.validated_data], variants=variants,
+        priority=priority))
 
 
 def variant(job, number: int) -> JobItem:
@@ -159,3 +169,29 @@ def test_an_edit_that_copies_a_sibling_is_stored_and_flagged(workspace, brand, s
     assert [f.check for f in report.failures] == ["distinct"]
     assert second.content == variant(job, 1).content and second.review == "pending"
     assert second.checks["passed"] is False
+
+
+def test_economy_variants_go_through_the_batch_api_and_are_checked_against_each_other(
+        workspace, brand, sim):
+    httpx.post(sim.url + "/_sim/config", json={"batch_delay_s": 0.2})
+    image = ["https://img.example/lamp.jpg"]
+    script(sim, {"for_variant": 2, "as_variant": 1})  # variant 2's batch line repeats variant 1
+    job = submit_variants(workspace, variants=2, items=[product(1, image_urls=image)],
+                          priority="economy")
+
+    job_dispatch(job_id=job.pk)
+    time.sleep(0.3)
+    batches_poll()
+
+    lines = [r["body"]["messages"][1] for r in sim_requests(sim)
+             if r["path"] == "/v1/chat/completions (batch)"]
+    texts = sorted(part["text"] for line in lines for part in line["content"]
+                   if part["type"] == "text")
+    assert [("variant 1 of 2" in text, "variant 2 of 2" in text) for text in texts] == [
+        (True, False), (False, True)]
+    first, second = variant(job, 1), variant(job, 2)
+    assert (first.status, outcomes(first)) == ("succeeded", ["ok"])
+    # The near-copy failed its check in the fold and went back to the online queue.
+    assert (second.status, outcomes(second)) == ("pending", ["check_failed"])
+    assert [f["check"] for f in GenerationAttempt.objects.get(item=second).checks["failures"]
+            ] == ["distinct"]
