@@ -56,8 +56,8 @@ from apps.jobs.services import (
     submission_hash,
 )
 
-CSV_ITEM_FIELDS = ("sku", "locale", "status", "model", "model_used", "content", "checks",
-                   "input_tokens", "output_tokens", "cost_usd", "error")
+CSV_ITEM_FIELDS = ("sku", "locale", "variant", "status", "model", "model_used", "content",
+                   "checks", "input_tokens", "output_tokens", "cost_usd", "error")
 
 
 def _job_or_404(request, job_id):
@@ -171,15 +171,17 @@ class JobDetailApi(ApiView):
 
 
 class JobItemListApi(CsvExportMixin, ApiView):
-    query_params = {"get": ("status", "review", "locale", "sku", *PAGE_PARAMETERS)}
+    query_params = {"get": ("status", "review", "locale", "sku", "variant",
+                            *PAGE_PARAMETERS)}
 
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
         OpenApiParameter("review", str, many=True, enum=[c for c, _ in JobItem.Review.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
+        OpenApiParameter("variant", int, description="One A/B variant, 1 to 5."),
         OpenApiParameter("format", str, enum=["json", "csv"],
-                         description="csv (or `Accept: text/csv`): one row per sku × locale, "
-                                     "streamed")],
+                         description="csv (or `Accept: text/csv`): one row per sku × locale × "
+                                     "variant, streamed")],
         responses={(200, "application/json"): paginated("PaginatedItems",
                                                         JobItemSerializer(many=True)),
                    (200, "text/csv"): OpenApiTypes.STR,

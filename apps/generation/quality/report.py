@@ -29,6 +29,9 @@ class CheckRules:
     source: "SourceData | None" = None
     # Below this score (0-100) the content fails even when no single check did.
     min_quality: int = 0
+    # The other A/B variants of the item already written (similarity.SiblingContent): a
+    # content too close to one of them fails the "distinct" check.
+    siblings: tuple = ()
 
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:

@@ -31,6 +31,7 @@ CHECK_LABELS = {
     "figure": _("Figure not in the data"),
     "echo": _("Only repeats the product data"),
     "repetition": _("Repetition"),
+    "distinct": _("Too similar to another variant"),
     "quality": _("Quality below the threshold"),
 }
 
