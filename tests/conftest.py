@@ -2,6 +2,7 @@
 in-process, and the real process stack driven over HTTP."""
 
 import copy
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -20,9 +21,9 @@ from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_cache_clear
 from apps.generation.traffic import route_learned_forget
 from apps.jobs.domain import ACTIVE_JOB_STATUSES, JobSubmission
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobItem
 from apps.jobs.serializers import ItemInputSerializer
-from apps.jobs.services import job_submit
+from apps.jobs.services import item_generate, job_submit
 from apps.jobs.services.ledger import job_context_forget
 from contentgen.celery import app
 from devtools import devstack
@@ -274,3 +275,28 @@ def all_items(client: httpx.Client, job_id: str) -> list[dict]:
         items.extend(page["results"])
         url = page["next"]
     return items
+
+
+# Passes every check but the brand's banned term "cheap" (tests/conftest.py BRAND_FIELDS).
+CHEAP = {
+    "title": "A cheap oak desk lamp",
+    "short_description": "A dimmable desk lamp with a solid oak base and a warm light.",
+    "description": "This desk lamp stands on a solid oak base and gives a warm, dimmable light "
+                   "for reading in the evening. The shade turns to where you need it, and the "
+                   "switch sits within easy reach of your hand. It suits a small home office "
+                   "as well as a bedside table.",
+    "bullets": ["Solid oak base that stays steady", "Warm light you can dim",
+                "Shade turns to where you work"],
+    "meta_description": "Oak desk lamp with a warm, dimmable light for reading and work at home.",
+}
+
+
+def flagged(workspace, sim, *, count=1, locales=("en",)) -> list[JobItem]:
+    """Items whose every answer used the banned term: needs_review, waiting for a person."""
+    job = submit(workspace, items=[product(n) for n in range(1, count + 1)], locales=locales)
+    items = list(job.items.order_by("position", "locale"))
+    for item in items:
+        script(sim, *[{"content": json.dumps(CHEAP)}] * (1 + workspace.max_regenerations))
+        item_generate(item_id=item.pk)
+    return [JobItem.objects.get(pk=item.pk) for item in items]
+

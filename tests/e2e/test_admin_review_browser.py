@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from apps.jobs.admin.charts import PALETTE
 from apps.jobs.models import JobItem
+from tests.conftest import flagged
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
-from tests.jobs.test_admin_review import flagged
 
 UI_LANGUAGES = ["en", "es", "ru"]
 VIEWPORT = {"width": 1280, "height": 900}

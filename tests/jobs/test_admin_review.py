@@ -3,41 +3,15 @@ failed check and quality; an item's page with its report, the offending text mar
 edit checked again before approval, approve, reject with a note, bulk approval and the
 approved text as a brand example; every edit kept with its diff."""
 
-import json
 
 import pytest
 from django.contrib.auth.models import Permission, User
 
 from apps.brands.models import BrandTemplateVersion
 from apps.jobs.models import ItemRevision, Job, JobItem
-from apps.jobs.services import item_generate
-from tests.conftest import product, script, submit
+from tests.conftest import CHEAP, flagged, product, submit
 
 pytestmark = pytest.mark.usefixtures("catalog_on_simulator")
-
-# Passes every check but the brand's banned term "cheap" (tests/conftest.py BRAND_FIELDS).
-CHEAP = {
-    "title": "A cheap oak desk lamp",
-    "short_description": "A dimmable desk lamp with a solid oak base and a warm light.",
-    "description": "This desk lamp stands on a solid oak base and gives a warm, dimmable light "
-                   "for reading in the evening. The shade turns to where you need it, and the "
-                   "switch sits within easy reach of your hand. It suits a small home office "
-                   "as well as a bedside table.",
-    "bullets": ["Solid oak base that stays steady", "Warm light you can dim",
-                "Shade turns to where you work"],
-    "meta_description": "Oak desk lamp with a warm, dimmable light for reading and work at home.",
-}
-
-
-def flagged(workspace, sim, *, count=1, locales=("en",)) -> list[JobItem]:
-    """Items whose every answer used the banned term: needs_review, waiting for a person."""
-    job = submit(workspace, items=[product(n) for n in range(1, count + 1)], locales=locales)
-    items = list(job.items.order_by("position", "locale"))
-    for item in items:
-        script(sim, *[{"content": json.dumps(CHEAP)}] * (1 + workspace.max_regenerations))
-        item_generate(item_id=item.pk)
-    return [JobItem.objects.get(pk=item.pk) for item in items]
-
 
 def review_url(item: JobItem) -> str:
     return f"/admin/jobs/jobitem/{item.pk}/review/"
