@@ -44,7 +44,8 @@ __all__ = ["CHECK_NAMES", "CheckFailure", "CheckReport", "CheckRules", "SourceDa
            "checks_warm_up", "content_check"]
 
 CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
-               "price", "debris", "gibberish", "figure", "echo", "repetition", "quality")
+               "price", "debris", "gibberish", "figure", "echo", "repetition", "quality",
+               "glossary")
 
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
 
@@ -127,6 +128,8 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
             failures += _some(words.gibberish_failure(name, stats))
 
     failures += repetition.duplicate_failures([(name, text) for name, _, text in strings])
+    if rules.glossary is not None:
+        failures += rules.glossary.failures([(name, text) for name, _, text in strings])
     for term in required:
         if term.text not in found_required:
             failures.append(CheckFailure(

@@ -32,6 +32,7 @@ CHECK_LABELS = {
     "echo": _("Only repeats the product data"),
     "repetition": _("Repetition"),
     "quality": _("Quality below the threshold"),
+    "glossary": _("Brand glossary not followed"),
 }
 
 # A quote in a check's sentence: up to the quote mark that ends a word ("it's" stays whole).
