@@ -143,6 +143,9 @@ def glossary_from_csv(data: bytes) -> list[dict]:
         errors.append(GlossaryCsvError(1, name or "", _(
             "Unknown column “%(column)s”; the columns are %(columns)s.") % {
             "column": name, "columns": ", ".join(COLUMNS)}))
+    for name in sorted({name for name in header if name and header.count(name) > 1}):
+        errors.append(GlossaryCsvError(1, name, _("The column “%(column)s” appears twice.") % {
+            "column": name}))
     if errors:
         raise GlossaryCsvInvalid(errors)
 

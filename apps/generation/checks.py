@@ -45,7 +45,7 @@ __all__ = ["CHECK_NAMES", "CheckFailure", "CheckReport", "CheckRules", "SourceDa
 
 CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
                "price", "debris", "gibberish", "figure", "echo", "repetition", "quality",
-               "glossary")
+               "glossary", "length_ratio")  # length_ratio: localize_checks, on a source
 
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
 

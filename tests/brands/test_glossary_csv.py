@@ -89,6 +89,7 @@ BAD_FILES = [
     ("term,language\nthrow,es-ES\n", "file.1.translation"),
     ("term,language,translation,colour\nthrow,es-ES,manta,red\n", "file.1.colour"),
     ("term,language,translation\nthrow,es-ES,\"manta\n", "file.2"),
+    ("term,language,translation,term\nthrow,es-ES,manta,blanket\n", "file.1.term"),
 ]
 
 
