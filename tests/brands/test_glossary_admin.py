@@ -2,11 +2,11 @@
 CSV export and import."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.brands.models import BrandGlossaryEntry
 from apps.brands.services import brand_update
-from tests.brands.test_glossary_api import STORED
-from tests.brands.test_glossary_csv import CSV_FILE
+from tests.brands.conftest import CSV_FILE, STORED
 from tests.conftest import BRAND_FIELDS
 
 
@@ -116,7 +116,5 @@ def test_a_bad_file_in_the_admin_lists_each_row_and_column_and_imports_nothing(
     assert not BrandGlossaryEntry.objects.exists()
 
 
-def _upload(text: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _upload(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("glossary.csv", text.encode(), content_type="text/csv")

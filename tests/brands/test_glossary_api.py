@@ -6,22 +6,7 @@ import pytest
 
 from apps.brands.models import BrandGlossaryEntry
 from apps.brands.services import brand_duplicate
-
-GLOSSARY = [
-    {"term": "Nordic Home", "source_language": "en", "do_not_translate": True,
-     "case_sensitive": True, "notes": "Our name."},
-    {"term": "throw", "source_language": "en",
-     "translations": {"es-MX": "cobija", "es-ES": "manta", "ru-RU": "плед"},
-     "notes": "A blanket for the sofa, not the verb."},
-]
-STORED = [
-    {"term": "Nordic Home", "source_language": "en", "translations": {},
-     "do_not_translate": True, "case_sensitive": True, "notes": "Our name."},
-    {"term": "throw", "source_language": "en",
-     "translations": {"es-ES": "manta", "es-MX": "cobija", "ru-RU": "плед"},
-     "do_not_translate": False, "case_sensitive": False,
-     "notes": "A blanket for the sofa, not the verb."},
-]
+from tests.brands.conftest import GLOSSARY, STORED
 
 
 def test_a_glossary_is_stored_read_back_and_pinned_in_a_new_version(api, brand):

@@ -4,15 +4,7 @@ import pytest
 
 from apps.brands.glossary_csv import glossary_from_csv, glossary_to_csv
 from apps.brands.models import BrandGlossaryEntry
-from tests.brands.test_glossary_api import GLOSSARY, STORED
-
-CSV_FILE = (
-    "term,source_language,language,translation,note,do_not_translate,case_sensitive\r\n"
-    "Nordic Home,en,,,Our name.,yes,yes\r\n"
-    "throw,en,es-ES,manta,\"A blanket for the sofa, not the verb.\",no,no\r\n"
-    "throw,en,es-MX,cobija,\"A blanket for the sofa, not the verb.\",no,no\r\n"
-    "throw,en,ru-RU,плед,\"A blanket for the sofa, not the verb.\",no,no\r\n"
-)
+from tests.brands.conftest import CSV_FILE, GLOSSARY, STORED
 
 
 @pytest.fixture

@@ -5,8 +5,11 @@ from apps.generation.checks import CheckRules, content_check
 from apps.generation.glossary import glossary_check_for, glossary_hits, item_texts
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.localization.locales import locale_get
-from tests.generation.test_prompts import BRAND
 
+BRAND = {"slug": "b", "name": "Nordic Home", "voice": "Warm and calm.", "audience": "",
+         "do_list": [], "dont_list": [], "banned_terms": [], "required_terms": [],
+         "formality": "neutral", "energy": "calm", "humour": "none",
+         "keywords_policy": "natural", "length_bounds": {}, "locales": {}, "examples": []}
 NORDIC_HOME = {"term": "Nordic Home", "source_language": "en", "translations": {},
                "do_not_translate": True, "case_sensitive": True, "notes": ""}
 THROW = {"term": "throw", "source_language": "en",
