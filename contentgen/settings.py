@@ -234,7 +234,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "apps.core.schema.request_bodies_closed"],
+                             "apps.core.schema.request_bodies_closed",
+                             "apps.core.schema.query_rules_documented"],
 }
 # Django's cache (throttle counters) lives in Redis beside the broker.
 CACHES = {

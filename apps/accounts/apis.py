@@ -1,14 +1,14 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.accounts.services import workspace_webhook_secret_rotate
+from apps.core.api import ApiView
 from apps.core.schema import ERRORS
 from apps.core.validation import NoFieldsSerializer
 
 
-class WebhookSecretRotateApi(APIView):
+class WebhookSecretRotateApi(ApiView):
     """Make a new webhook signing secret and show it once (like an API key)."""
 
     throttle_submissions = True

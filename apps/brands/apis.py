@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
 from apps.brands.selectors import (
@@ -15,14 +14,16 @@ from apps.brands.selectors import (
 )
 from apps.brands.serializers import BrandSerializer, GlossarySerializer
 from apps.brands.services import brand_create, brand_update
-from apps.core.api import StandardPagination
+from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.negotiation import CsvExportMixin
 from apps.core.parsers import BoundedJSONParser, CsvBytesParser
 from apps.core.schema import ERRORS, error, paginated
 
 
-class BrandListCreateApi(APIView):
+class BrandListCreateApi(ApiView):
+    query_params = {"get": PAGE_PARAMETERS}
+
     @extend_schema(operation_id="brands_list", responses={
         200: paginated("PaginatedBrands", BrandSerializer(many=True)), 401: ERRORS[401]})
     def get(self, request):
@@ -51,7 +52,7 @@ def _brand_or_404(request, slug):
     return brand
 
 
-class BrandDetailApi(APIView):
+class BrandDetailApi(ApiView):
     def _brand(self, request, slug):
         return _brand_or_404(request, slug)
 
@@ -85,7 +86,7 @@ def glossary_csv_error(exc: GlossaryCsvInvalid) -> InvalidInput:
                         for e in exc.errors]})
 
 
-class BrandGlossaryApi(CsvExportMixin, APIView):
+class BrandGlossaryApi(CsvExportMixin, ApiView):
     """The brand's glossary alone, as JSON or as CSV (see apps.brands.glossary_csv)."""
 
     parser_classes = [BoundedJSONParser, CsvBytesParser]

@@ -8,10 +8,12 @@ the offending fields.
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import BudgetExceeded, Conflict, InvalidInput, NotFound, ServiceError
@@ -102,9 +104,55 @@ def _error_response(exc, context) -> Response | None:
 
 
 class StandardPagination(PageNumberPagination):
+    """`?page=` and `?page_size=`. DRF quietly ignores a page size it cannot read and
+    answers "Invalid page." as a 404 for `?page=abc`; here both are a 400 naming the
+    parameter. A page past the last stays a 404 (it does not exist)."""
+
     page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        fields = {}
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings and not _whole(page):
+            fields[self.page_query_param] = [_("A page number from 1, or “last”.")]
+        size = request.query_params.get(self.page_size_query_param)
+        if size is not None and not _whole(size):
+            fields[self.page_size_query_param] = [_("A whole number from 1.")]
+        if fields:
+            raise InvalidInput(fields=fields)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         self.page_size = settings.API_PAGE_SIZE
         self.max_page_size = settings.API_MAX_PAGE_SIZE
         return super().get_page_size(request)
+
+
+def _whole(text: str) -> bool:
+    """1, 2, …, without int() (a 5,000-digit page would raise past Python's limit)."""
+    return text.isascii() and text.isdigit() and text.strip("0") != ""
+
+
+PAGE_PARAMETERS = ("page", "page_size")
+UNKNOWN_QUERY_PARAMETER_MESSAGE = gettext_lazy("Unknown query parameter.")
+
+
+class ApiView(APIView):
+    """The base of every view under /api/: DRF's APIView plus one rule. A query parameter
+    the method does not take is a 400 naming it, as an unknown body field is: a misspelt
+    filter (`?stauts=failed`) must not quietly answer every item.
+
+    `query_params` maps a method to the parameters it takes; `format` (the export
+    switch of the content negotiation) is taken everywhere, and HEAD takes what GET does.
+    The OpenAPI schema documents the same names (a test holds the two equal)."""
+
+    query_params: dict[str, tuple[str, ...]] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        taken = {"format", *self.query_params.get(method, ())}
+        unknown = sorted(name for name in request.query_params if name not in taken)
+        if unknown:
+            raise InvalidInput(fields={
+                name: [str(UNKNOWN_QUERY_PARAMETER_MESSAGE)] for name in unknown})

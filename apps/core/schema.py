@@ -53,3 +53,39 @@ def request_bodies_closed(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
     return result
+
+
+PAGE_QUERY_PARAMETERS = [
+    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer"},
+     "description": "The page to return, from 1."},
+    {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"},
+     "description": "Results per page (the server's default if absent; capped by its maximum)."},
+]
+
+
+def query_rules_documented(result, generator, request, public):
+    """Documents what ApiView does with query strings, which drf-spectacular cannot see:
+    `page` and `page_size` on every operation that answers a page (a 200 whose JSON schema
+    is one of the `Paginated…` components of `paginated()`; the views paginate by hand)
+    with the 404 of a page past the last, and the 400 that any operation answers to a
+    query parameter it does not take."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            answer = responses.get("200", {}).get("content", {})
+            reference = answer.get("application/json", {}).get("schema", {}).get("$ref", "")
+            if reference.rpartition("/")[2].startswith("Paginated"):
+                parameters = operation.setdefault("parameters", [])
+                taken = {(p.get("name"), p.get("in")) for p in parameters}
+                parameters.extend(p for p in PAGE_QUERY_PARAMETERS
+                                  if (p["name"], "query") not in taken)
+                responses.setdefault("404", {
+                    "description": "A page past the last.",
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Error"}}}})
+            responses.setdefault("400", {
+                "description": "A query parameter the operation does not take; `fields` "
+                               "names it.",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}})
+    return result

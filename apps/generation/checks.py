@@ -38,14 +38,16 @@ from apps.generation.quality.report import (
     SourceData,
 )
 from apps.generation.quality.score import quality_score
+from apps.generation.similarity import NEAR_DUPLICATE, most_similar
 from apps.localization.figures import find_prices
 
 __all__ = ["CHECK_NAMES", "CheckFailure", "CheckReport", "CheckRules", "SourceData",
            "checks_warm_up", "content_check"]
 
 CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
-               "price", "debris", "gibberish", "figure", "echo", "repetition", "quality",
-               "glossary", "length_ratio")  # length_ratio: localize_checks, on a source
+               "price", "debris", "gibberish", "figure", "echo", "repetition", "distinct",
+               "quality", "glossary",
+               "length_ratio")  # length_ratio: apps.generation.localize_checks, on a source
 
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
 
@@ -141,6 +143,7 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
         unknown=tuple(word for stats in field_stats for word in stats.unknown))
     if not any(f.check in ("gibberish", "language") for f in failures):
         failures += _some(words.gibberish_failure(None, whole_stats))
+    failures += _some(_distinct_failure(content, rules))
     score = quality_score(tuple(failures), unknown_words=len(whole_stats.unknown),
                           repeated_phrases=repetition.repeated_phrases(joined,
                                                                        rules.known_phrases))
@@ -150,6 +153,18 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
             f"the content scores {score} of 100, below the required {rules.min_quality}: "
             "it uses rare or unknown words or repeats phrases; write it more plainly"))
     return CheckReport(failures=tuple(failures), quality=score)
+
+
+def _distinct_failure(content: dict, rules: CheckRules) -> CheckFailure | None:
+    """An A/B variant that is a near-copy of another variant of the item (see similarity)."""
+    closest = most_similar(content, rules.siblings)
+    if closest is None or closest.score < NEAR_DUPLICATE:
+        return None
+    return CheckFailure(
+        "distinct", None,
+        f"too similar to variant {closest.variant}: the two share {round(closest.score * 100)}% "
+        "of their word pairs; write a version with another angle, other arguments and "
+        "other wording")
 
 
 def checks_warm_up() -> None:

@@ -3,7 +3,8 @@
 The system message holds the brand, the kind's instructions and the output
 schema, and nothing item- or locale-specific: it is byte-identical across every
 item of a job, so providers' prompt caching applies to it. The user message
-carries the locale and the product inside a delimited data block.
+carries the locale, the product inside a delimited data block and, for a product
+written in several A/B variants, which variant this is.
 
 Every piece of customer text that reaches a message (the product, the brand's voice,
 terms and notes, and the feedback of a rewrite, which quotes the product's keywords and
@@ -74,6 +75,34 @@ class ItemInput:
         if self.keywords:
             data["keywords"] = self.keywords
         return data
+
+
+@dataclass(frozen=True)
+class VariantAsk:
+    """Which A/B variant of the item to write: `number` of `count`, and the openings
+    (headline, title) of the other variants already written, for the model to avoid."""
+
+    number: int = 1
+    count: int = 1
+    avoid: tuple[str, ...] = ()
+
+    # An opening is quoted up to this many characters: enough to steer away from it.
+    AVOID_MAX_CHARS = 120
+
+    def lines(self) -> list[str]:
+        if self.count <= 1:
+            return []
+        if self.number == 1:
+            lines = [f"This is variant 1 of {self.count} of an A/B test."]
+        else:
+            lines = [f"This is variant {self.number} of {self.count} of an A/B test: write a "
+                     "version distinct in angle and wording from the other variants (another "
+                     "opening, other arguments, other sentences), never a rewording of them."]
+        if self.avoid:
+            quoted = "; ".join(f"“{escape_tags(text[:self.AVOID_MAX_CHARS])}”"
+                               for text in self.avoid)
+            lines.append(f"Other variants already open with: {quoted}. Do not reuse them.")
+        return lines
 
 
 @dataclass(frozen=True)
@@ -209,7 +238,7 @@ def _json_for_block(data: dict) -> str:
 
 
 def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemInput,
-                      feedback: str | None) -> str:
+                      feedback: str | None, variant: VariantAsk | None = None) -> str:
     lines = [
         f"Content kind: {kind}",
         f"Target locale: {locale.tag}",
@@ -221,6 +250,7 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
         "<product_data>",
         _json_for_block(item.data_block(locale)),
         "</product_data>",
+        *(variant.lines() if variant is not None else []),
     ]
     if feedback:
         # The feedback quotes customer text back (a keyword, a brand term): escaped too.
@@ -230,8 +260,8 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
 
 
 def prompt_build(*, brand: dict, kind: str, locale: str, item: ItemInput,
-                 feedback: str | None = None) -> Prompt:
-    text = user_message_text(brand, kind, locale_get(locale), item, feedback)
+                 feedback: str | None = None, variant: VariantAsk | None = None) -> Prompt:
+    text = user_message_text(brand, kind, locale_get(locale), item, feedback, variant)
     if item.image_urls:
         user_content = [{"type": "text", "text": text}] + [
             {"type": "image_url", "image_url": {"url": url, "detail": "low"}}

@@ -6,9 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from apps.core.api import StandardPagination
+from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
 from apps.core.negotiation import CsvExportMixin
@@ -57,8 +56,8 @@ from apps.jobs.services import (
     submission_hash,
 )
 
-CSV_ITEM_FIELDS = ("sku", "locale", "status", "model", "model_used", "content", "checks",
-                   "input_tokens", "output_tokens", "cost_usd", "error")
+CSV_ITEM_FIELDS = ("sku", "locale", "variant", "status", "model", "model_used", "content",
+                   "checks", "input_tokens", "output_tokens", "cost_usd", "error")
 
 
 def _job_or_404(request, job_id):
@@ -127,7 +126,8 @@ def job_request_data(request) -> dict:
     return data
 
 
-class JobListCreateApi(APIView):
+class JobListCreateApi(ApiView):
+    query_params = {"get": PAGE_PARAMETERS}
     throttle_submissions = True
     parser_classes = [BoundedJSONParser, MultiPartParser]
 
@@ -163,21 +163,25 @@ class JobListCreateApi(APIView):
         return response
 
 
-class JobDetailApi(APIView):
+class JobDetailApi(ApiView):
     @extend_schema(operation_id="jobs_retrieve",
                    responses={200: JobSerializer, 401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, job_id):
         return Response(JobSerializer(_job_or_404(request, job_id)).data)
 
 
-class JobItemListApi(CsvExportMixin, APIView):
+class JobItemListApi(CsvExportMixin, ApiView):
+    query_params = {"get": ("status", "review", "locale", "sku", "variant",
+                            *PAGE_PARAMETERS)}
+
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
         OpenApiParameter("review", str, many=True, enum=[c for c, _ in JobItem.Review.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
+        OpenApiParameter("variant", int, description="One A/B variant, 1 to 5."),
         OpenApiParameter("format", str, enum=["json", "csv"],
-                         description="csv (or `Accept: text/csv`): one row per sku × locale, "
-                                     "streamed")],
+                         description="csv (or `Accept: text/csv`): one row per sku × locale × "
+                                     "variant, streamed")],
         responses={(200, "application/json"): paginated("PaginatedItems",
                                                         JobItemSerializer(many=True)),
                    (200, "text/csv"): OpenApiTypes.STR,
@@ -211,7 +215,7 @@ ITEM_CONFLICT = error("Not possible in the item's state: no content yet, already
                       "to review it again.")
 
 
-class JobItemDetailApi(APIView):
+class JobItemDetailApi(ApiView):
     """One item; PATCH edits its content (a new revision, the checks run again)."""
 
     @extend_schema(operation_id="jobs_items_retrieve",
@@ -231,7 +235,7 @@ class JobItemDetailApi(APIView):
         return Response(JobItemSerializer(item).data)
 
 
-class JobItemApproveApi(APIView):
+class JobItemApproveApi(ApiView):
     @extend_schema(operation_id="jobs_items_approve", request=ItemApproveSerializer,
                    responses={200: JobItemSerializer, 400: ERRORS[400], 401: ERRORS[401],
                               404: ERRORS[404], 409: ITEM_CONFLICT})
@@ -244,7 +248,7 @@ class JobItemApproveApi(APIView):
         return Response(JobItemSerializer(item).data)
 
 
-class JobItemRejectApi(APIView):
+class JobItemRejectApi(ApiView):
     """Reject the content: the item is written again, once, with the note fed back."""
 
     @extend_schema(operation_id="jobs_items_reject", request=ItemRejectSerializer,
@@ -262,9 +266,10 @@ class JobItemRejectApi(APIView):
         return Response(JobItemSerializer(item).data)
 
 
-class JobItemRevisionListApi(APIView):
+class JobItemRevisionListApi(ApiView):
     """Every edit of the item, oldest first, with its author and the content before and
     after."""
+    query_params = {"get": PAGE_PARAMETERS}
 
     @extend_schema(operation_id="jobs_items_revisions_list", responses={
         200: paginated("PaginatedRevisions", ItemRevisionSerializer(many=True)),
@@ -276,7 +281,7 @@ class JobItemRevisionListApi(APIView):
         return paginator.get_paginated_response(ItemRevisionSerializer(page, many=True).data)
 
 
-class EstimateApi(APIView):
+class EstimateApi(ApiView):
     """The cost of a job body per model and per policy, without running anything."""
 
     throttle_submissions = True
@@ -298,7 +303,7 @@ JOB_ACTION_RESPONSES = {200: JobSerializer, 400: ERRORS[400], 401: ERRORS[401],
                         409: error("Not possible in the job's state.", "conflict")}
 
 
-class _JobActionApi(APIView):
+class _JobActionApi(ApiView):
     """`POST /jobs/{id}/<action>/`: no body, one service call; answers the job as it is
     after."""
 
@@ -330,7 +335,7 @@ class JobRetryApi(_JobActionApi):
     service = staticmethod(job_retry)
 
 
-class ModelListApi(APIView):
+class ModelListApi(ApiView):
     """The model catalog with today's prices (what the router and the estimates use)."""
 
     @extend_schema(operation_id="models_list",
@@ -339,8 +344,9 @@ class ModelListApi(APIView):
         return Response(ModelCatalogSerializer({"results": catalog_get().values()}).data)
 
 
-class UsageApi(APIView):
+class UsageApi(ApiView):
     """Tokens and cost per model, per brand and per day, for the caller's workspace."""
+    query_params = {"get": ("from", "to")}
 
     @extend_schema(operation_id="usage_retrieve", parameters=[
         OpenApiParameter("from", OpenApiTypes.DATE,

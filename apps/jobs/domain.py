@@ -45,6 +45,12 @@ class JobSubmission:
     priority: str = Job.Priority.STANDARD
     fresh: bool = False  # True: never serve a cached output
     webhook_url: str = ""
+    variants: int = 1  # A/B variants of every item in every locale
+    # position -> the item's own number of variants, where it overrides the job's
+    item_variants: dict[int, int] = field(default_factory=dict)
+
+    def variants_of(self, position: int) -> int:
+        return self.item_variants.get(position, self.variants)
 
 
 @dataclass(frozen=True)

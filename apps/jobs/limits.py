@@ -27,5 +27,8 @@ PRICE_MAX_DIGITS = 14
 PRICE_DECIMAL_PLACES = 4
 PRICE_MAX_INTEGER_DIGITS = PRICE_MAX_DIGITS - PRICE_DECIMAL_PLACES
 
+# A/B variants of one item in one locale: each is written (and billed) like an item.
+VARIANTS_MAX = 5
+
 # A reviewer's note on a rejection; it goes into the rewrite's prompt, so it is kept short.
 REVIEW_NOTE_MAX_CHARS = 1000

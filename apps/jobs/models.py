@@ -83,7 +83,8 @@ class Job(models.Model):
 
 
 class JobItem(models.Model):
-    """One product (or brief) in one locale: the unit of work, retry and billing."""
+    """One product (or brief) in one locale, one A/B variant of it: the unit of work,
+    retry and billing."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -107,6 +108,12 @@ class JobItem(models.Model):
     position = models.PositiveIntegerField(_("position"))
     sku = models.CharField(_("SKU"), max_length=100)
     locale = models.CharField(_("locale"), max_length=16)
+    variant = models.PositiveSmallIntegerField(
+        _("variant"), default=1,
+        help_text=_("Which of the product's A/B variants in this locale, from 1."))
+    # How many variants the product has in each locale: the prompt asks for "variant 2 of
+    # 3", and a single-variant item needs no look at siblings.
+    variants = models.PositiveSmallIntegerField(_("variants"), default=1, editable=False)
     input = models.JSONField(_("input"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PENDING)
@@ -154,15 +161,18 @@ class JobItem(models.Model):
     class Meta:
         verbose_name = _("job item")
         verbose_name_plural = _("job items")
-        ordering = ["job", "position", "locale"]
+        ordering = ["job", "position", "locale", "variant"]
         constraints = [
-            models.UniqueConstraint(fields=["job", "position", "locale"], name="job_item_unique"),
+            models.UniqueConstraint(fields=["job", "position", "locale", "variant"],
+                                    name="job_item_unique"),
         ]
         indexes = [models.Index(fields=["status", "lease_expires_at"], name="item_status_lease"),
                    models.Index(fields=["status", "queued_at"], name="item_status_queued"),
                    models.Index(fields=["review", "job"], name="item_review")]
 
     def __str__(self) -> str:
+        if self.variants > 1:
+            return f"{self.sku} [{self.locale}] v{self.variant}"
         return f"{self.sku} [{self.locale}]"
 
 

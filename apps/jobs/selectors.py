@@ -28,7 +28,7 @@ def job_get_for_workspace(*, workspace: Workspace, job_id: str) -> Job | None:
 
 
 def item_list_for_job(*, job: Job) -> QuerySet[JobItem]:
-    return JobItem.objects.filter(job=job).order_by("position", "locale", "pk")
+    return JobItem.objects.filter(job=job).order_by("position", "locale", "variant", "pk")
 
 
 def item_get_for_job(*, job: Job, item_id) -> JobItem | None:

@@ -70,6 +70,10 @@ class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
     image_urls = BoundedListField(child=serializers.URLField(
         max_length=limits.IMAGE_URL_MAX_CHARS, validators=[image_url_is_public]), required=False,
         default=list, max_length=limits.IMAGE_URLS_MAX)
+    variants = serializers.IntegerField(
+        min_value=1, max_value=limits.VARIANTS_MAX, required=False, allow_null=True,
+        default=None, help_text="This item's number of A/B variants, 1 to 5, instead of the "
+                                "job's.")
 
     def validate_attributes(self, value):
         if len(value) > settings.ITEM_MAX_ATTRIBUTES:
@@ -115,6 +119,11 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     fresh = serializers.BooleanField(required=False, default=False)
     webhook_url = serializers.URLField(required=False, allow_blank=True, default="",
                                        max_length=2000)
+    variants = serializers.IntegerField(
+        min_value=1, max_value=limits.VARIANTS_MAX, required=False, default=1,
+        help_text="How many distinct A/B versions of each item to write in each locale, 1 "
+                  "to 5; each is an item of its own (`variant` 1..N), checked for "
+                  "distinctness and billed per call. An item's own `variants` overrides it.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,10 +142,20 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         if isinstance(items, list) and isinstance(locales, list) and len(locales) <= 20:
             resolved = {locale.tag for locale in map(locale_resolve, locales) if locale}
             limit = settings.JOB_MAX_ITEM_LOCALES
-            if len(items) * len(resolved) > limit:
+            # Every variant is an item to plan and run: the limit counts them all.
+            default = _variant_count(data.get("variants"), 1)
+            counts = [_variant_count(item.get("variants"), default) if isinstance(item, dict)
+                      else default for item in items]
+            count = sum(counts) * len(resolved)
+            if count > limit and any(n > 1 for n in counts):
+                raise serializers.ValidationError({"variants": [
+                    _("A job takes at most %(limit)s items × locales × variants; this one has "
+                      "%(count)s. Ask for fewer variants or split the job.")
+                    % {"limit": limit, "count": count}]})
+            if count > limit:
                 raise serializers.ValidationError({"items": [
                     _("A job takes at most %(limit)s items × locales; this one has %(count)s.")
-                    % {"limit": limit, "count": len(items) * len(resolved)}]})
+                    % {"limit": limit, "count": count}]})
         return super().to_internal_value(data)
 
     @staticmethod
@@ -184,8 +203,21 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
             items=[item_serializer.to_item(item) for item in data["items"]],
             fallback=data["fallback"], priority=data["priority"], fresh=data["fresh"],
-            webhook_url=data["webhook_url"],
+            webhook_url=data["webhook_url"], variants=data["variants"],
+            item_variants={position: item["variants"] for position, item in
+                           enumerate(data["items"]) if item["variants"] is not None},
         )
+
+
+def _variant_count(raw, default: int) -> int:
+    """A number of variants as sent, for counting before validation: what is not a valid
+    count counts as `default` (the field's own validation names it)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return default
+    text = str(raw).strip()
+    if not text.isdecimal() or not 1 <= int(text) <= limits.VARIANTS_MAX:
+        return default
+    return int(text)
 
 
 class JobCreateFormSerializer(JobCreateSerializer):
@@ -197,7 +229,8 @@ class JobCreateFormSerializer(JobCreateSerializer):
     locales = serializers.CharField(help_text="Comma-separated, such as “es,ru,en”.")
     file = serializers.FileField(help_text="The items as CSV: a header row (sku, name, brief, "
                                            "price, currency, keywords, image_urls, "
-                                           "attributes.<name>), lists |-separated.")
+                                           "variants, attributes.<name>), lists "
+                                           "|-separated.")
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -252,6 +285,9 @@ class JobSubmittedSerializer(serializers.ModelSerializer):
 
 class JobItemSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
+    variant = serializers.IntegerField(read_only=True, help_text=(
+        "Which A/B variant of the product in this locale, 1 to the job's (or the item's) "
+        "`variants`; 1 when the job asked for none."))
     model = serializers.SerializerMethodField()
     provider_cost_usd = serializers.SerializerMethodField()
     cost_usd = serializers.SerializerMethodField()
@@ -260,7 +296,8 @@ class JobItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobItem
-        fields = ["id", "sku", "locale", "status", "status_label", "model", "content", "checks",
+        fields = ["id", "sku", "locale", "variant", "status", "status_label", "model", "content",
+                  "checks",
                   "quality", "review", "reviewed_by", "reviewed_at", "review_note", "edited",
                   "revision", "from_cache", "attempts", "provider_cost_usd",
                   "input_tokens", "output_tokens", "cost_usd", "error", "started_at", "finished_at"]

@@ -6,9 +6,8 @@ already has it, and it would repeat the job's content in a second place.
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.views import APIView
 
-from apps.core.api import StandardPagination
+from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
 from apps.core.errors import NotFound
 from apps.core.schema import ERRORS, paginated
 from apps.jobs.models import WebhookDelivery
@@ -16,8 +15,9 @@ from apps.jobs.selectors import job_get_for_workspace
 from apps.jobs.webhooks import webhook_delivery_list_for_job
 
 
-class JobWebhookDeliveryListApi(APIView):
+class JobWebhookDeliveryListApi(ApiView):
     """The webhook log of a job: one entry per delivery attempt, newest first."""
+    query_params = {"get": PAGE_PARAMETERS}
 
     class OutputSerializer(serializers.ModelSerializer):
         status_label = serializers.CharField(source="get_status_display")

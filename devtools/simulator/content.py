@@ -2,7 +2,9 @@
 
 The text is template prose, but real sentences in the target language, so that
 a language detector recognizes it and length checks behave as with a model.
-Variety is deterministic: it comes from a hash of sku + locale.
+Variety is deterministic: it comes from a hash of sku + locale. An A/B variant ("This is
+variant 2 of 3" in the prompt) is written from the same pools turned round by its number,
+so variants come out distinct, as a model asked for another angle would write them.
 """
 
 from __future__ import annotations
@@ -349,6 +351,7 @@ DATA_PATTERN = re.compile(r"<product_data>\s*(.*?)\s*</product_data>", re.DOTALL
 # The prompt builder lists brand terms as a heading followed by "- term" lines.
 REQUIRED_TERMS_HEADING = "Always include these terms:"
 BANNED_TERMS_HEADING = "Never use these terms:"
+VARIANT_PATTERN = re.compile(r"This is variant (\d+) of (\d+)")
 
 
 @dataclass
@@ -362,6 +365,8 @@ class PromptInfo:
     data: dict[str, Any] = field(default_factory=dict)
     required_terms: list[str] = field(default_factory=list)
     banned_terms: list[str] = field(default_factory=list)
+    variant: int = 1  # the A/B variant asked for, of `variant_count`
+    variant_count: int = 1
 
     @property
     def language(self) -> str:
@@ -413,6 +418,9 @@ def read_prompt(messages: list[Any]) -> PromptInfo:
     info.data = _first_data_block(search_order)
     info.required_terms = _listed_terms(REQUIRED_TERMS_HEADING, search_order)
     info.banned_terms = _listed_terms(BANNED_TERMS_HEADING, search_order)
+    last_user = search_order[0] if search_order else ""
+    if match := VARIANT_PATTERN.search(last_user):
+        info.variant, info.variant_count = int(match.group(1)), int(match.group(2))
     return info
 
 
@@ -474,18 +482,21 @@ def generate_content(
     locale: str | None = None,
     required_terms: list[str] | tuple[str, ...] = (),
     banned_terms: list[str] | tuple[str, ...] = (),
+    variant: int = 1,
 ) -> dict[str, Any]:
     """The JSON object a model would answer: the kind's fields, or the schema's properties.
 
     Brand terms are honoured like a compliant model would: required ones are named
     in the description/body, template sentences holding a banned one are avoided.
+    `variant` turns every pool round (variant 1 is the text written without variants).
     """
     pack = LANGUAGE_PACKS.get(language, LANGUAGE_PACKS[DEFAULT_LANGUAGE])
     rng = _rng_for(data, locale or language)
     # Product keywords are for the text to use, as a model would (SEO).
     keywords = data.get("keywords") if isinstance(data.get("keywords"), list) else []
     wanted = tuple(dict.fromkeys([*required_terms, *(str(word) for word in keywords)]))
-    draft = _Draft.write(pack, rng, data, _Terms(wanted, tuple(banned_terms)))
+    draft = _Draft.write(pack, rng, data, _Terms(wanted, tuple(banned_terms)),
+                         turn=max(variant, 1) - 1)
     if schema and isinstance(schema.get("properties"), dict):
         return _fill_object(schema, kind, draft)
     fields = MARKETING_FIELDS if kind == MARKETING_COPY else PRODUCT_FIELDS
@@ -526,15 +537,24 @@ class _Draft:
 
     @classmethod
     def write(
-        cls, pack: LanguagePack, rng: random.Random, data: dict[str, Any], terms: _Terms
+        cls, pack: LanguagePack, rng: random.Random, data: dict[str, Any], terms: _Terms,
+        turn: int = 0,
     ) -> _Draft:
+        """`turn` (the variant's number less one) shifts every pick along its pool: one
+        sentence for single picks, two for the shuffled features and bullets, so three
+        variants share at most one feature sentence and one bullet pairwise."""
         name = product_name(data)
 
         def pick(options: tuple[str, ...]) -> str:
-            return rng.choice(terms.allowed([option.format(name=name) for option in options]))
+            allowed = terms.allowed([option.format(name=name) for option in options])
+            return allowed[(rng.randrange(len(allowed)) + turn) % len(allowed)]
 
-        features = terms.allowed(rng.sample(pack.features, k=len(pack.features)))
-        bullets = terms.allowed(rng.sample(pack.bullets, k=len(pack.bullets)))
+        def turned(entries: list[str]) -> list[str]:
+            shift = (2 * turn) % len(entries) if entries else 0
+            return entries[shift:] + entries[:shift]
+
+        features = turned(terms.allowed(rng.sample(pack.features, k=len(pack.features))))
+        bullets = turned(terms.allowed(rng.sample(pack.bullets, k=len(pack.bullets))))
         details = _details_sentences(pack, data)
         if terms.required:
             details.append(pack.terms_sentence.format(terms=", ".join(terms.required)))

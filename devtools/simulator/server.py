@@ -14,7 +14,9 @@ Precedence for one chat request: a scripted entry (model queue, then "*") decide
 the answer and bypasses the config's rate limits and fault rates; only the
 config's latency still applies when the entry sets none. Without an entry, the
 rate limiter runs first (a rejection is answered at once), then one random draw
-picks at most one fault from the config's rates.
+picks at most one fault from the config's rates. A scripted entry with
+`"for_variant": N` waits in its queue for a request for A/B variant N, and one with
+`"as_variant": N` answers with variant N's text whatever variant was asked for.
 """
 
 from __future__ import annotations
@@ -117,6 +119,10 @@ class Behaviour:
         return cls(**values)
 
 
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -164,6 +170,7 @@ class Outcome:
     error_in_200: bool = False
     raw_content: str | None = None
     usage_override: dict[str, Any] | None = None
+    as_variant: int | None = None
 
     @classmethod
     def from_script(cls, entry: dict[str, Any], behaviour: Behaviour) -> Outcome:
@@ -181,6 +188,7 @@ class Outcome:
             error_in_200=bool(entry.get("error_in_200")),
             raw_content=entry.get("content"),
             usage_override=_as_dict(entry.get("usage")) or None,
+            as_variant=_positive_int(entry.get("as_variant")),
         )
         if entry.get("timeout"):
             outcome.timeout_s = float(entry.get("sleep_s", behaviour.timeout_sleep_s))
@@ -371,12 +379,16 @@ class SimulatorState:
             self._scripts.setdefault(model, deque()).extend(copy.deepcopy(responses))
             return {key: len(queue) for key, queue in self._scripts.items()}
 
-    def pop_script(self, model: str | None) -> dict[str, Any] | None:
+    def pop_script(self, model: str | None, variant: int = 1) -> dict[str, Any] | None:
+        """The first entry for this request: an entry with `for_variant` waits for a
+        request for that A/B variant, the others take the next request."""
         with self._lock:
             for key in (model, ANY_MODEL):
                 queue = self._scripts.get(key) if key is not None else None
-                if queue:
-                    return queue.popleft()
+                for entry in queue or ():
+                    if entry.get("for_variant") in (None, variant):
+                        queue.remove(entry)
+                        return entry
             return None
 
     # decisions
@@ -523,6 +535,9 @@ def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -
         return str(outcome.raw_content)
     schema = response_schema(body.get("response_format"))
     language = outcome.language or prompt.language
+    # A scripted `as_variant` writes that variant's text (a model ignoring the variant it
+    # was asked for); asked again, the variant gets its own text.
+    variant = outcome.as_variant or prompt.variant
     content = generate_content(
         prompt.kind,
         language,
@@ -531,6 +546,7 @@ def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -
         locale=prompt.locale,
         required_terms=prompt.required_terms,
         banned_terms=prompt.banned_terms,
+        variant=variant,
     )
     if outcome.schema_break:
         content = remove_one_required_field(content, schema)
@@ -755,7 +771,7 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         prompt = read_prompt(messages)
         prompt_count = prompt_tokens(prompt)
         behaviour = state.behaviour_for(model)
-        script = state.pop_script(model)
+        script = state.pop_script(model, prompt.variant)
         if script is not None:
             outcome = Outcome.from_script(script, behaviour)
             limit_headers = state.rate_headers(model, behaviour)

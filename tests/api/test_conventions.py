@@ -6,13 +6,15 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Workspace
 from apps.brands.models import BrandTemplate
+from apps.core.api import ApiView
 from apps.jobs.models import Job, JobItem
 from tests.conftest import BRAND_FIELDS, product
 
@@ -199,6 +201,93 @@ def test_unknown_fields_are_named_in_the_callers_language(api, workspace, langua
 
     assert response.status_code == 400
     assert fields_of(response) == {"bannned_terms": [unknown], "updated_at": [read_only]}
+
+
+# --- 1b. Unknown query parameters are refused --------------------------------------------
+
+UNKNOWN_QUERY = "Unknown query parameter."
+
+
+@pytest.mark.parametrize("language, message", [
+    ("en", UNKNOWN_QUERY), ("es", "Parámetro de consulta desconocido."),
+    ("ru", "Неизвестный параметр запроса."),
+])
+def test_a_misspelt_filter_is_a_400_naming_it_not_every_item(api, job_id, language, message):
+    response = api.get(f"/api/v1/jobs/{job_id}/items/?stauts=failed&locale=en",
+                       HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert fields_of(response) == {"stauts": [message]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/jobs/{job}/?expand=items", "/api/v1/models/?model=x",
+                                  "/api/v1/usage/?form=2026-01-01", "/api/v1/jobs/?status=failed",
+                                  "/api/v1/jobs/{job}/items/?format=csv&pagesize=5"])
+def test_a_query_parameter_the_endpoint_does_not_take_is_named(api, job_id, path):
+    response = api.get(path.format(job=job_id))
+
+    assert response.status_code == 400
+    assert list(fields_of(response)) == [path.rpartition("?")[2].split("&")[-1].split("=")[0]]
+
+
+def test_an_unknown_query_parameter_of_a_post_is_refused_and_nothing_is_written(api, brand):
+    response = api.post("/api/v1/jobs/?dry_run=1", job_body(), format="json")
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"dry_run": [UNKNOWN_QUERY]}
+    assert Job.objects.count() == 0
+
+
+def test_the_documented_query_parameters_are_taken(api, job_id):
+    items = api.get(f"/api/v1/jobs/{job_id}/items/?status=pending&status=running&locale=en-US"
+                    f"&sku=SKU-001&page=1&page_size=1&format=json")
+    jobs = api.get("/api/v1/jobs/?page=1&page_size=5")
+    usage = api.get("/api/v1/usage/?from=2026-01-01&to=2026-01-31")
+
+    assert (items.status_code, jobs.status_code, usage.status_code) == (200, 200, 200)
+    assert [item["sku"] for item in items.json()["results"]] == ["SKU-001"]
+    assert [job["id"] for job in jobs.json()["results"]] == [job_id]
+
+
+@pytest.mark.parametrize("query, field", [("page=abc", "page"), ("page=0", "page"),
+                                          ("page_size=0", "page_size"),
+                                          ("page_size=-5", "page_size"),
+                                          ("page=" + "9" * 5000, None)])
+def test_a_page_that_cannot_be_read_is_a_400_naming_it(api, job_id, query, field):
+    response = api.get(f"/api/v1/jobs/?{query}")
+
+    if field is None:  # a real number, past the last page
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 400
+        assert list(fields_of(response)) == [field]
+
+
+def test_every_api_view_takes_the_query_parameters_its_schema_documents():
+    """The rule and the documentation are one: each operation of the OpenAPI schema lists
+    exactly the query parameters its view takes (`format` aside, taken everywhere)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    examples = {"job_id": "00000000-0000-0000-0000-000000000001", "item_id": "1",
+                "slug": "nordic-home"}
+    compared = 0
+    for path, operations in schema["paths"].items():
+        view = resolve(path.format(**examples)).func.cls
+        for method, operation in operations.items():
+            documented = {p["name"] for p in operation.get("parameters", [])
+                          if p["in"] == "query"} - {"format"}
+            assert (path, method, documented) == (
+                path, method, set(view.query_params.get(method, ())))
+            compared += 1
+    assert compared >= 20
+
+
+def test_every_api_view_is_an_api_view():
+    ours = [(route, view.cls) for route, view in api_views()
+            if hasattr(view, "cls") and view.cls.__module__.startswith("apps.")]
+
+    assert len(ours) >= 15
+    assert [route for route, cls in ours if not issubclass(cls, ApiView)] == []
 
 
 # --- 2. Content negotiation honours Accept ---------------------------------------------

@@ -697,3 +697,40 @@ def test_a_model_without_limits_sends_no_rate_limit_headers(simulator, llm):
 ])
 def test_durations_are_written_as_go_writes_them(seconds, text):
     assert go_duration(seconds) == text
+
+
+# --- A/B variants ---------------------------------------------------------------------
+
+
+def variant_prompt(number: int, count: int = 3) -> str:
+    return product_prompt(locale="es-ES") + f"\nThis is variant {number} of {count} of an A/B test."
+
+
+def answer_of(llm: openai.OpenAI, text: str) -> dict[str, Any]:
+    completion = llm.chat.completions.create(model=DEFAULT_MODEL, messages=user_messages(text))
+    return json.loads(completion.choices[0].message.content)
+
+
+def test_each_variant_gets_its_own_text_and_variant_1_is_the_text_without_variants(llm):
+    plain = answer_of(llm, product_prompt(locale="es-ES"))
+    variants = [answer_of(llm, variant_prompt(number)) for number in (1, 2, 3)]
+
+    assert variants[0] == plain
+    assert len({json.dumps(v, sort_keys=True) for v in variants}) == 3
+    assert len({v["title"] for v in variants}) == 3
+    assert variants[1] == answer_of(llm, variant_prompt(2))  # deterministic per variant
+
+
+def test_a_script_for_a_variant_waits_for_it_and_may_repeat_another_variant(
+        simulator, llm):
+    http_json("POST", simulator.url + "/_sim/script",
+              {"model": "*", "responses": [{"for_variant": 2, "as_variant": 1}]})
+    first = answer_of(llm, variant_prompt(1))
+    third = answer_of(llm, variant_prompt(3))
+
+    second = answer_of(llm, variant_prompt(2))
+    second_again = answer_of(llm, variant_prompt(2))
+
+    assert second == first  # the scripted entry waited for variant 2, then repeated variant 1
+    assert third != first
+    assert second_again != first  # one-shot: asked again, variant 2 writes its own text

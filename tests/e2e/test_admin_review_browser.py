@@ -3,7 +3,6 @@ from the index, opens a flagged item, sees the banned term marked, fixes the tex
 (the checks run again), approves, bulk-approves two more items, and opens the workspace's
 spend dashboard, whose chart is really drawn."""
 
-import json
 import math
 import shutil
 from dataclasses import dataclass
@@ -16,24 +15,11 @@ from playwright.sync_api import expect
 
 from apps.jobs.admin.charts import PALETTE
 from apps.jobs.models import JobItem
-from apps.jobs.services import item_generate
-from tests.conftest import product, script, submit
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.jobs.test_admin_review import flagged
 
 UI_LANGUAGES = ["en", "es", "ru"]
 VIEWPORT = {"width": 1280, "height": 900}
-# Passes every check but the brand's banned term "cheap" (tests/conftest.py BRAND_FIELDS).
-CHEAP = {
-    "title": "A cheap oak desk lamp",
-    "short_description": "A dimmable desk lamp with a solid oak base and a warm light.",
-    "description": "This desk lamp stands on a solid oak base and gives a warm, dimmable light "
-                   "for reading in the evening. The shade turns to where you need it, and the "
-                   "switch sits within easy reach of your hand. It suits a small home office "
-                   "as well as a bedside table.",
-    "bullets": ["Solid oak base that stays steady", "Warm light you can dim",
-                "Shade turns to where you work"],
-    "meta_description": "Oak desk lamp with a warm, dimmable light for reading and work at home.",
-}
 
 
 @dataclass(frozen=True)
@@ -86,12 +72,7 @@ def test_review_labels_in_english_are_the_source_strings():
 def flagged_items(catalog_on_simulator, sim, brand, workspace):
     """Three products whose every answer used the banned term: each billed for its calls
     and waiting for a person."""
-    job = submit(workspace, items=[product(n) for n in (1, 2, 3)], locales=["en"])
-    items = list(job.items.order_by("position"))
-    for item in items:
-        script(sim, *[{"content": json.dumps(CHEAP)}] * (1 + workspace.max_regenerations))
-        item_generate(item_id=item.pk)
-    return [JobItem.objects.get(pk=item.pk) for item in items]
+    return flagged(workspace, sim, count=3)
 
 
 @pytest.mark.e2e

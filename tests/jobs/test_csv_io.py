@@ -141,7 +141,8 @@ def test_header_problems_are_reported_on_row_1_with_row_errors_after_them():
 
     assert errors == [
         CsvCellError(1, "colour", "Unknown column “colour”. Use sku, name, brief, price, "
-                                  "currency, keywords, image_urls, or attributes.<name> or "
+                                  "currency, keywords, image_urls, variants, or "
+                                  "attributes.<name> or "
                                   "attr_<name> for an attribute."),
         CsvCellError(1, "sku", "The column “sku” appears more than once."),
         CsvCellError(1, "attributes.", "The column “attributes.” needs an attribute name after "
@@ -225,7 +226,8 @@ def test_an_unclosed_quote_is_an_error_instead_of_eating_the_rest_of_the_file():
 
 
 def product_item(**overrides) -> dict:
-    return {"sku": "LAMP-1", "locale": "ru-RU", "status": "succeeded", "model": "gpt-4o-mini",
+    return {"sku": "LAMP-1", "locale": "ru-RU", "variant": 2, "status": "succeeded",
+            "model": "gpt-4o-mini",
             "content": {"title": "Лампа", "short_description": "Тёплый свет",
                         "description": "Строка 1\nстрока 2, с запятой",
                         "bullets": ["Дуб", "A | B", "C:\\tmp"], "meta_description": "Мета"},
@@ -237,39 +239,41 @@ def test_export_header_for_each_kind():
     product = next(items_csv_rows("product_description", []))
     marketing = next(items_csv_rows("marketing_copy", []))
 
-    assert product == ("\ufeffsku,locale,status,model,title,short_description,description,"
+    assert product == ("\ufeffsku,locale,variant,status,model,title,short_description,description,"
                        "bullets,meta_description,checks_passed,quality,input_tokens,"
                        "output_tokens,cost_usd,error\r\n")
-    assert marketing == ("\ufeffsku,locale,status,model,headline,body,call_to_action,"
+    assert marketing == ("\ufeffsku,locale,variant,status,model,headline,body,call_to_action,"
                          "checks_passed,quality,input_tokens,output_tokens,cost_usd,error\r\n")
 
 
 def test_export_rows_quote_and_escape_and_leave_missing_content_empty():
-    failed = SimpleNamespace(sku="LAMP-2", locale="en", status="failed", model="gpt-4o",
+    failed = SimpleNamespace(sku="LAMP-2", locale="en", variant=1, status="failed",
+                             model="gpt-4o",
                              content=None, checks=None, input_tokens=0, output_tokens=0,
                              cost_usd="0.00000000", error='Refused: "unsafe"')
 
     chunks = list(items_csv_rows("product_description", [product_item(), failed]))
 
     assert chunks[1:] == [
-        'LAMP-1,ru-RU,succeeded,gpt-4o-mini,Лампа,Тёплый свет,"Строка 1\nстрока 2, с запятой",'
+        'LAMP-1,ru-RU,2,succeeded,gpt-4o-mini,Лампа,Тёплый свет,"Строка 1\nстрока 2, с запятой",'
         "Дуб|A \\| B|C:\\\\tmp,Мета,true,,120,80,0.00036000,\r\n",
-        'LAMP-2,en,failed,gpt-4o,,,,,,,,0,0,0.00000000,"Refused: ""unsafe"""\r\n',
+        'LAMP-2,en,1,failed,gpt-4o,,,,,,,,0,0,0.00000000,"Refused: ""unsafe"""\r\n',
     ]
     parsed = csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"), newline=""))
-    assert list(parsed)[1][4:9] == [
+    assert list(parsed)[1][5:10] == [
         "Лампа", "Тёплый свет", "Строка 1\nстрока 2, с запятой", "Дуб|A \\| B|C:\\\\tmp", "Мета"]
 
 
 def test_export_checks_failed_and_marketing_copy_fields():
-    item = {"sku": "AD-1", "locale": "es-ES", "status": "needs_review", "model": "gpt-4o",
+    item = {"sku": "AD-1", "locale": "es-ES", "variant": 3, "status": "needs_review",
+            "model": "gpt-4o",
             "content": {"headline": "¡Hola!", "body": "Texto", "call_to_action": "Compra"},
             "checks": {"passed": False, "quality": 41}, "input_tokens": 1, "output_tokens": 2,
             "cost_usd": "0.10000000", "error": ""}
 
     chunks = list(items_csv_rows("marketing_copy", [item]))
 
-    assert chunks[1] == ("AD-1,es-ES,needs_review,gpt-4o,¡Hola!,Texto,Compra,false,41,1,2,"
+    assert chunks[1] == ("AD-1,es-ES,3,needs_review,gpt-4o,¡Hola!,Texto,Compra,false,41,1,2,"
                          "0.10000000,\r\n")
 
 

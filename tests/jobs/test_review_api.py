@@ -431,9 +431,9 @@ ENDPOINTS = [("get", ""), ("patch", ""), ("post", "approve"), ("post", "reject")
 def test_another_workspaces_item_is_a_404_on_every_review_endpoint(
         other_api, workspace, brand, sim, method, action):
     item = generated(workspace, sim, failing=True).items.get()
-    body = {"content": {"title": "Hijacked"}} if method == "patch" else {"note": NOTE}
+    bodies = {"patch": {"content": {"title": "Hijacked"}}, "post": {"note": NOTE}}
 
-    response = getattr(other_api, method)(url(item, action), body, format="json")
+    response = getattr(other_api, method)(url(item, action), bodies.get(method), format="json")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"

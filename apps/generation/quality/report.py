@@ -32,6 +32,9 @@ class CheckRules:
     min_quality: int = 0
     # The brand glossary's terms for this item (apps.generation.glossary); None: none apply.
     glossary: "ContentCheck | None" = None
+    # The other A/B variants of the item already written (similarity.SiblingContent): a
+    # content too close to one of them fails the "distinct" check.
+    siblings: tuple = ()
 
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:

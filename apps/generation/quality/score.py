@@ -13,7 +13,7 @@ from apps.generation.quality.report import CheckFailure
 PENALTIES = {
     "gibberish": 60, "debris": 60, "placeholder": 60, "language": 60, "repetition": 55,
     "figure": 55, "price": 55, "echo": 55, "markdown": 55, "banned_term": 55,
-    "length": 55, "required_term": 51, "quality": 0,
+    "length": 55, "required_term": 51, "distinct": 51, "quality": 0,
 }
 FAILED_CEILING = 49
 PER_UNKNOWN_WORD = 4  # a word the dictionary does not know, under the failing bar

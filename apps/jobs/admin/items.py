@@ -92,8 +92,8 @@ class JobItemAdmin(ReadOnlyAdmin):
     """The item list is the review queue (the index links it filtered to the items
     waiting for a person); an item's page is its review desk (review.py)."""
 
-    list_display = ("sku", "locale", "kind", "brand", "status", "billed_calls", "review",
-                    "quality", "cost", "problem")
+    list_display = ("sku", "locale", "variant", "kind", "brand", "status", "billed_calls",
+                    "review", "quality", "cost", "problem")
     list_filter = ("review", "status", ("job", admin.RelatedOnlyFieldListFilter), BrandFilter,
                    "locale", KindFilter, FailedCheckFilter, QualityFilter, "model_used")
     list_select_related = ("job__brand_version__brand",)

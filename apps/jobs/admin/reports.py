@@ -31,6 +31,7 @@ CHECK_LABELS = {
     "figure": _("Figure not in the data"),
     "echo": _("Only repeats the product data"),
     "repetition": _("Repetition"),
+    "distinct": _("Too similar to another variant"),
     "quality": _("Quality below the threshold"),
     "glossary": _("Brand glossary not followed"),
     "length_ratio": _("Length out of proportion to the source"),

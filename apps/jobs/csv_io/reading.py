@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.jobs import limits
 
-KNOWN_COLUMNS = ("sku", "name", "brief", "price", "currency", "keywords", "image_urls")
+KNOWN_COLUMNS = ("sku", "name", "brief", "price", "currency", "keywords", "image_urls",
+                 "variants")
 REQUIRED_COLUMNS = ("sku", "name")
 ATTRIBUTE_PREFIXES = ("attributes.", "attr_")
 LIST_SEPARATOR = "|"
@@ -256,6 +257,13 @@ def _item(row: int, record: list[str], columns: _Columns, errors: list[CsvCellEr
         elif bad := next((u for u in image_urls if not _is_http_url(u)), None):
             fail("image_urls", _("“%(url)s” is not an http or https URL.") % {"url": bad[:200]})
         item["image_urls"] = image_urls
+    if variants := values.get("variants"):
+        if variants.isdecimal() and 1 <= int(variants) <= limits.VARIANTS_MAX:
+            item["variants"] = int(variants)
+        else:
+            fail("variants", _("Enter a whole number of variants from 1 to %(limit)s.") % {
+                "limit": limits.VARIANTS_MAX})
+            item["variants"] = variants
     return item
 
 

@@ -11,7 +11,7 @@ from apps.jobs.csv_io.reading import LIST_SEPARATOR
 # Cyrillic, Greek or CJK content into mojibake; with the BOM it reads UTF-8.
 BOM = "\ufeff"
 ESCAPE = "\\"
-HEAD_COLUMNS = ("sku", "locale", "status", "model")
+HEAD_COLUMNS = ("sku", "locale", "variant", "status", "model")
 TAIL_COLUMNS = ("checks_passed", "quality", "input_tokens", "output_tokens", "cost_usd",
                 "error")
 

@@ -1,8 +1,14 @@
 """What an answer is worth: parsed against its kind's schema, then checked against the
 brand's rules for the item and the quality gate (every check, and the 0-100 score that
 `CheckReport.as_dict()` carries to the item's `quality`). Shared by the online pipeline
-and the batch fold."""
+and the batch fold.
 
+An A/B variant is also checked against its siblings (the same job, product and locale,
+other variant numbers) as they are stored when it is assessed: variants run
+concurrently, so two written at the same moment are each checked against what the other
+had stored by then, not against each other's unsaved answer."""
+
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +19,7 @@ from apps.generation.glossary import glossary_check_for, item_texts
 from apps.generation.prompts import ItemInput, brand_override
 from apps.generation.quality.defaults import SENTENCE_FIELDS, field_bounds
 from apps.generation.schemas import OutputInvalid
+from apps.generation.similarity import SiblingContent
 from apps.jobs.domain import Attempt
 from apps.jobs.models import GenerationAttempt, JobItem
 from apps.localization.locales import locale_get
@@ -61,9 +68,39 @@ def item_check_rules(item: JobItem) -> CheckRules:
     fails exactly as the same text from the model would. Needs `job__brand_version` and
     `job__workspace` (select them with the item)."""
     job = item.job
-    return check_rules_for(brand=job.brand_version.snapshot, kind=job.kind, locale=item.locale,
-                           item=ItemInput(**item.input),
-                           quality_threshold=job.workspace.quality_threshold)
+    rules = check_rules_for(brand=job.brand_version.snapshot, kind=job.kind, locale=item.locale,
+                            item=ItemInput(**item.input),
+                            quality_threshold=job.workspace.quality_threshold)
+    return rules_with_siblings(rules, item)
+
+
+def rules_with_siblings(rules: CheckRules, item: JobItem) -> CheckRules:
+    """`rules` with the item's sibling variants as stored now (none for a single variant)."""
+    return dataclasses.replace(rules, siblings=item_siblings(item))
+
+
+def item_siblings(item: JobItem) -> tuple[SiblingContent, ...]:
+    """The stored content of the item's other A/B variants (same job, product and locale),
+    in variant order; empty for an item without variants (and no query is made)."""
+    if item.variants <= 1:
+        return ()
+    rows = (JobItem.objects.filter(job_id=item.job_id, position=item.position,
+                                   locale=item.locale, content__isnull=False)
+            .exclude(pk=item.pk).order_by("variant").values_list("variant", "content"))
+    return tuple(SiblingContent(variant, content) for variant, content in rows
+                 if isinstance(content, dict))
+
+
+def sibling_openings(siblings: tuple[SiblingContent, ...]) -> tuple[str, ...]:
+    """Each sibling's first text field (a headline, a title): what the prompt asks the
+    model not to reuse. A few words each, so the prompt stays small."""
+    openings = []
+    for sibling in siblings:
+        first = next((value for value in sibling.content.values()
+                      if isinstance(value, str) and value.strip()), None)
+        if first is not None:
+            openings.append(first.strip())
+    return tuple(openings)
 
 
 def _source_data(item: ItemInput, content_locale) -> SourceData:

@@ -20,7 +20,7 @@ from apps.generation.client import (
     batch_poll,
     batch_submit,
 )
-from apps.generation.prompts import ItemInput, prompt_build
+from apps.generation.prompts import ItemInput, VariantAsk, prompt_build
 from apps.generation.schemas import output_schema
 from apps.jobs.domain import Attempt, Finish, ItemStatus, JobStatus
 from apps.jobs.models import GenerationAttempt, Job, JobItem, ProviderBatch
@@ -49,7 +49,9 @@ def items_batch_submit(*, job: Job, route: ModelSpec, item_ids: list[int]) -> se
             route=route, kind=job.kind, json_schema=wire_schema,
             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS,
             messages=prompt_build(brand=brand, kind=job.kind, locale=item.locale,
-                                  item=ItemInput(**item.input)).messages))
+                                  item=ItemInput(**item.input),
+                                  variant=VariantAsk(number=item.variant,
+                                                     count=item.variants)).messages))
         for item in items
     ]
     try:

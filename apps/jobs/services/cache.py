@@ -1,5 +1,5 @@
-"""The output cache: the same product, brand version, kind, locale and model as an
-earlier succeeded item gets that item's content back, unbilled (unless `fresh`)."""
+"""The output cache: the same product, brand version, kind, locale, model and A/B variant
+as an earlier succeeded item gets that item's content back, unbilled (unless `fresh`)."""
 
 from django.conf import settings
 from django.db import connection
@@ -14,10 +14,23 @@ CACHE_FORMAT = 1
 
 
 def cache_key(*, workspace_id: int, version_id: int, kind: str, locale: str, item: ItemInput,
-              model: str) -> str:
-    # Everything that shapes the output: change any of it and the cache misses.
-    return json_digest([workspace_id, version_id, kind, locale, item.as_json(), model,
-                        settings.GENERATION_MAX_OUTPUT_TOKENS, CACHE_FORMAT])
+              model: str, variant: int = 1, variants: int = 1) -> str:
+    # Everything that shapes the output: change any of it and the cache misses. Variant 2
+    # of 3 is another text than variant 1 (or than a single version): its key says so. A
+    # single version keeps the key it had before variants existed.
+    shape = [workspace_id, version_id, kind, locale, item.as_json(), model,
+             settings.GENERATION_MAX_OUTPUT_TOKENS, CACHE_FORMAT]
+    if variants > 1:
+        shape.append({"variant": variant, "of": variants})
+    return json_digest(shape)
+
+
+def item_cache_key(item: JobItem) -> str:
+    """The key of an item's own output."""
+    job = item.job
+    return cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id,
+                     kind=job.kind, locale=item.locale, item=ItemInput(**item.input),
+                     model=item.model, variant=item.variant, variants=item.variants)
 
 
 def cache_lookup(*, workspace_id: int, keys: set[str]) -> dict[str, ContentCacheEntry]:
@@ -27,8 +40,7 @@ def cache_lookup(*, workspace_id: int, keys: set[str]) -> dict[str, ContentCache
 
 def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used: str) -> None:
     job = item.job
-    key = cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
-                    locale=item.locale, item=ItemInput(**item.input), model=item.model)
+    key = item_cache_key(item)
     # Insert-or-ignore: the same product may finish in two jobs at once. Written as SQL
     # (PostgreSQL and SQLite share it): it runs for every item, and the ORM's insert
     # costs ten times the statement.
@@ -47,7 +59,5 @@ def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used
 def cache_forget(*, item: JobItem) -> None:
     """A person rejected the item's content: the same product in a later job must not get
     it back from the cache, unbilled and marked succeeded."""
-    job = item.job
-    ContentCacheEntry.objects.filter(workspace_id=job.workspace_id, key=cache_key(
-        workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
-        locale=item.locale, item=ItemInput(**item.input), model=item.model)).delete()
+    ContentCacheEntry.objects.filter(workspace_id=item.job.workspace_id,
+                                     key=item_cache_key(item)).delete()

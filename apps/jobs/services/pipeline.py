@@ -18,7 +18,7 @@ from apps.generation.client import (
     PermanentLLMError,
     TransientLLMError,
 )
-from apps.generation.prompts import ItemInput, Prompt, prompt_build
+from apps.generation.prompts import ItemInput, Prompt, VariantAsk, prompt_build
 from apps.generation.ratelimit import WaitTooLong
 from apps.generation.router import POLICY_CHEAPEST, RoutingError, route_choose
 from apps.generation.schemas import output_schema
@@ -32,7 +32,12 @@ from apps.generation.traffic import (
 )
 from apps.jobs.domain import Attempt, Finish, ItemReview, ItemStatus, RetryLater
 from apps.jobs.models import GenerationAttempt, Job, JobItem
-from apps.jobs.services.assessment import answer_assess, item_check_rules
+from apps.jobs.services.assessment import (
+    answer_assess,
+    item_check_rules,
+    rules_with_siblings,
+    sibling_openings,
+)
 from apps.jobs.services.budget import budget_reached
 from apps.jobs.services.leases import lease_kept
 from apps.jobs.services.ledger import item_claim, item_pause, item_record, item_release
@@ -93,7 +98,9 @@ def _generate(item: JobItem) -> None:
                 route = catalog[result.model]
             else:
                 prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale,
-                                      item=item_input, feedback=feedback)
+                                      item=item_input, feedback=feedback, variant=VariantAsk(
+                                          number=item.variant, count=item.variants,
+                                          avoid=sibling_openings(rules.siblings)))
                 route = _live_route(item, job, catalog, item_input, prompt)
                 _pace(route, prompt)
                 result = route_call(LLMRequest(
@@ -120,6 +127,8 @@ def _generate(item: JobItem) -> None:
                 error=exc.reason))
             feedback = f"{exc.reason}. {note}".strip()
             continue
+        # Sibling variants may have been stored while this one was being written.
+        rules = rules_with_siblings(rules, item)
         verdict = answer_assess(result=result, schema=schema, rules=rules)
         if not verdict.passed:
             item_record(item=item, route=route, attempt=verdict.attempt)

@@ -1,5 +1,5 @@
-"""Planning a job before anything runs: the brand version it pins, every item × locale
-routed and priced, cache hits found, and the estimate per model and per policy."""
+"""Planning a job before anything runs: the brand version it pins, every item × locale ×
+variant routed and priced, cache hits found, and the estimate per model and per policy."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +13,7 @@ from apps.brands.models import BrandTemplateVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.core.errors import InvalidInput
 from apps.generation.catalog import ModelSpec, catalog_get
-from apps.generation.prompts import ItemInput, prompt_build
+from apps.generation.prompts import ItemInput, VariantAsk, prompt_build
 from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
 from apps.generation.tokens import prompt_tokens
 from apps.jobs.domain import JobSubmission
@@ -31,6 +31,8 @@ class PlannedItem:
     policies: dict[str, RouteDecision | None]  # auto and cheapest, for the estimate
     cache_key: str
     cached: ContentCacheEntry | None  # an earlier output served instead of a call
+    variant: int = 1
+    variants: int = 1  # of the item in this locale
 
     @property
     def model(self) -> str:
@@ -71,33 +73,51 @@ def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
     catalog = catalog_get()
     routed = _items_route(submission=submission, brand=version.snapshot, catalog=catalog)
     keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=submission.kind,
-                      locale=locale, item=item, model=decision.model.key)
-            for _position, item, locale, decision, _policies in routed]
+                      locale=r.locale, item=r.item, model=r.decision.model.key,
+                      variant=r.variant.number, variants=r.variant.count)
+            for r in routed]
     found = {} if submission.fresh else cache_lookup(workspace_id=workspace.pk, keys=set(keys))
     return Plan(version=version, items=[
-        PlannedItem(position, item, locale, decision, policies, key, found.get(key))
-        for (position, item, locale, decision, policies), key in zip(routed, keys, strict=True)])
+        PlannedItem(r.position, r.item, r.locale, r.decision, r.policies, key, found.get(key),
+                    variant=r.variant.number, variants=r.variant.count)
+        for r, key in zip(routed, keys, strict=True)])
 
 
-def _items_route(*, submission: JobSubmission, brand: dict, catalog: dict[str, ModelSpec]):
+@dataclass(frozen=True)
+class _Routed:
+    position: int
+    item: ItemInput
+    locale: str
+    variant: VariantAsk
+    decision: RouteDecision
+    policies: dict[str, RouteDecision | None]
+
+
+def _items_route(*, submission: JobSubmission, brand: dict,
+                 catalog: dict[str, ModelSpec]) -> list[_Routed]:
     output_tokens = settings.GENERATION_EXPECTED_OUTPUT_TOKENS[submission.kind]
     routed = []
     for position, item in enumerate(submission.items):
+        count = submission.variants_of(position)
         for locale in submission.locales:
-            prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
-            route = partial(route_choose, catalog=catalog,
-                            text_tokens=prompt_tokens(prompt.messages),
-                            image_count=len(item.image_urls), output_tokens=output_tokens)
-            try:
-                decision = route(policy=submission.model)
-            except RoutingError as exc:
-                # Name the item at fault as well as the model field.
-                raise RoutingError(exc.message, fields={
-                    "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
-                }) from exc
-            policies = {policy: (decision if policy == submission.model else route(policy=policy))
-                        for policy in POLICIES}
-            routed.append((position, item, locale, decision, policies))
+            for number in range(1, count + 1):
+                # Each variant is priced with its own prompt (the variant's lines in it).
+                variant = VariantAsk(number=number, count=count)
+                prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale,
+                                      item=item, variant=variant)
+                route = partial(route_choose, catalog=catalog,
+                                text_tokens=prompt_tokens(prompt.messages),
+                                image_count=len(item.image_urls), output_tokens=output_tokens)
+                try:
+                    decision = route(policy=submission.model)
+                except RoutingError as exc:
+                    # Name the item at fault as well as the model field.
+                    raise RoutingError(exc.message, fields={
+                        "model": [str(exc.message)], f"items.{position}": [str(exc.message)],
+                    }) from exc
+                policies = {policy: (decision if policy == submission.model
+                                     else route(policy=policy)) for policy in POLICIES}
+                routed.append(_Routed(position, item, locale, variant, decision, policies))
     return routed
 
 

@@ -94,6 +94,7 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
         items = []
         for p in plan.items:
             item = JobItem(job=job, position=p.position, sku=p.item.sku, locale=p.locale,
+                           variant=p.variant, variants=p.variants,
                            input=p.item.as_json(), model=p.model,
                            estimated_cost_usd=0 if p.cached else p.estimated_cost_usd)
             if p.cached is not None:
