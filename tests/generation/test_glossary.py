@@ -143,6 +143,15 @@ def test_the_customers_own_name_quoted_as_given_is_not_left_untranslated():
                        quoted=("Nordic Home throw",)) == []
 
 
+def test_a_rendered_term_inside_a_kept_term_is_not_left_untranslated():
+    kept_whole = {**NORDIC_HOME, "term": "Nordic Home throw"}
+    check = glossary_check_for([kept_whole, THROW], locale=locale_get("es-ES"),
+                               source_texts=["Nordic Home throw"],
+                               required_texts=["Nordic Home throw"])
+
+    assert check.failures([("title", "Nordic Home throw, la manta del salón")]) == []
+
+
 def test_terms_only_in_the_source_are_not_required_where_the_caller_says_so():
     # A generation job requires only the do-not-translate terms of the product's name.
     assert failures_of({"title": "Nordic Home para el salón"},

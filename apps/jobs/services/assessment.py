@@ -42,7 +42,7 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
     # never leave a rendered term untranslated (apps.generation.glossary).
     glossary = glossary_check_for(brand.get("glossary"), locale=content_locale,
                                   source_texts=item_texts(item), required_texts=(item.name,),
-                                  quoted=(item.name, item.sku, *item.keywords),
+                                  quoted=(item.name, item.sku, brand["name"], *item.keywords),
                                   renderings_required=False)
     return CheckRules(
         language=content_locale.language,
