@@ -17,7 +17,8 @@ The check (`GlossaryCheck.failures`) judges the content an item got:
   the entry is case-sensitive);
 - a rendered term it must carry appears in the rendering's words, in any inflection;
 - a term the glossary renders otherwise never appears untranslated, outside the
-  customer's own text quoted as given (the product's name, SKU and keywords).
+  customer's own text quoted as given (the product's name, SKU and keywords, the brand's
+  name) and the kept terms (a kept "Nordic Home throw" holds "throw").
 Which terms the content must carry is the caller's choice: localized content carries
 every term of its source; generated content only the do-not-translate terms of the
 product's name, with `renderings_required=False` (a description need not mention every
