@@ -2,23 +2,31 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.brands import limits
+from apps.brands.glossary import entry_shape_problem, glossary_duplicates
+from apps.brands.glossary_csv import COLUMNS as GLOSSARY_CSV_COLUMNS
+from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
 from apps.brands.models import (
     BrandExample,
+    BrandGlossaryEntry,
     BrandLocaleOverride,
     BrandTemplate,
     BrandTemplateVersion,
 )
+from apps.brands.selectors import brand_glossary
 from apps.brands.services import (
     brand_archive,
     brand_duplicate,
     brand_store,
+    brand_update,
     brand_version_create,
 )
 from apps.core.admin_diff import json_diff_table
@@ -65,6 +73,79 @@ class ExampleInline(admin.StackedInline):
     verbose_name_plural = _("few-shot examples (a product and its approved text)")
 
 
+def _translation_field(tag: str) -> str:
+    return "translation_" + tag.replace("-", "_")
+
+
+class GlossaryEntryFormBase(forms.ModelForm):
+    """One glossary entry as a table row: a column per market for its rendering."""
+
+    source_language = forms.ChoiceField(label=_("source language"), initial="en", choices=[
+        (language, language) for language in locale_languages()])
+
+    class Meta:
+        model = BrandGlossaryEntry
+        fields = ("term", "source_language", "do_not_translate", "case_sensitive", "notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for tag, rendering in (self.instance.translations or {}).items():
+            if _translation_field(tag) in self.fields:
+                self.fields[_translation_field(tag)].initial = rendering
+
+    def clean(self):
+        cleaned = super().clean()
+        translations = {tag: cleaned[_translation_field(tag)] for tag in locale_tags()
+                        if cleaned.get(_translation_field(tag))}
+        problem = entry_shape_problem(do_not_translate=bool(cleaned.get("do_not_translate")),
+                                      translations=translations)
+        if problem:
+            raise forms.ValidationError(problem)
+        self.instance.translations = translations
+        return cleaned
+
+
+GlossaryEntryForm = type("GlossaryEntryForm", (GlossaryEntryFormBase,), {
+    **{_translation_field(tag): forms.CharField(
+        label=tag, required=False, max_length=limits.GLOSSARY_TERM_MAX_CHARS,
+        widget=forms.TextInput(attrs={"size": 12})) for tag in locale_tags()},
+    "notes": forms.CharField(label=_("notes"), required=False,
+                             max_length=limits.GLOSSARY_NOTES_MAX_CHARS,
+                             widget=forms.Textarea(attrs={"rows": 2, "cols": 30})),
+})
+
+
+class GlossaryFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        kept = [form for form in kept if getattr(form, "cleaned_data", None)
+                and not form.cleaned_data.get("DELETE") and not form.errors]
+        entries = [{"term": form.cleaned_data["term"],
+                    "source_language": form.cleaned_data["source_language"],
+                    "case_sensitive": bool(form.cleaned_data.get("case_sensitive"))}
+                   for form in kept]
+        for index, _earlier in glossary_duplicates(entries):
+            kept[index].add_error("term", _("This term is already in the glossary."))
+
+    def save_new(self, form, commit=True):
+        # New rows go after the ones above them, as the table shows them.
+        form.instance.position = self.forms.index(form)
+        return super().save_new(form, commit=commit)
+
+
+class GlossaryInline(admin.TabularInline):
+    model = BrandGlossaryEntry
+    form = GlossaryEntryForm
+    formset = GlossaryFormSet
+    extra = 1
+    max_num = limits.GLOSSARY_MAX_ENTRIES
+    validate_max = True
+    fields = ("term", "source_language", *[_translation_field(tag) for tag in locale_tags()],
+              "do_not_translate", "case_sensitive", "notes")
+    verbose_name_plural = _("glossary (how the brand renders its terms in each market)")
+
+
 class VersionInline(admin.TabularInline):
     model = BrandTemplateVersion
     extra = 0
@@ -99,6 +180,10 @@ class PreviewForm(forms.Form):
         return product
 
 
+class GlossaryImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), max_length=255)
+
+
 @admin.register(BrandTemplate)
 class BrandTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "workspace", "formality", "latest_version", "archived_at",
@@ -106,7 +191,7 @@ class BrandTemplateAdmin(admin.ModelAdmin):
     list_filter = ("workspace", "formality", "energy", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "slug", "voice", "audience")
     actions = ["duplicate", "archive"]
-    inlines = [LocaleOverrideInline, ExampleInline, VersionInline]
+    inlines = [LocaleOverrideInline, ExampleInline, GlossaryInline, VersionInline]
     readonly_fields = ("archived_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("workspace", "name", "slug")}),
@@ -157,6 +242,11 @@ class BrandTemplateAdmin(admin.ModelAdmin):
                  name="brands_brandtemplate_preview"),
             path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view),
                  name="brands_brandtemplate_diff"),
+            path("<int:pk>/glossary.csv", self.admin_site.admin_view(self.glossary_export_view),
+                 name="brands_brandtemplate_glossary_export"),
+            path("<int:pk>/glossary/import/",
+                 self.admin_site.admin_view(self.glossary_import_view),
+                 name="brands_brandtemplate_glossary_import"),
         ]
         return own + super().get_urls()
 
@@ -210,3 +300,38 @@ class BrandTemplateAdmin(admin.ModelAdmin):
             "title": _("Changes in %(name)s") % {"name": brand.name}, "diff_table": table,
         }
         return TemplateResponse(request, "admin/brands/brandtemplate/diff.html", context)
+
+    def glossary_export_view(self, request, pk):
+        brand = self._brand_or_404(request, pk)
+        response = HttpResponse(glossary_to_csv(brand_glossary(brand=brand)),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{brand.slug}-glossary.csv"'
+        return response
+
+    def glossary_import_view(self, request, pk):
+        """Replace the glossary from a CSV file: all of it, or nothing when a row is wrong."""
+        brand = self._brand_or_404(request, pk)
+        if not self.has_change_permission(request, brand):
+            raise PermissionDenied
+        form = GlossaryImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                entries = glossary_from_csv(form.cleaned_data["file"].read())
+            except GlossaryCsvInvalid as exc:
+                errors = exc.errors
+            else:
+                brand_update(brand=brand, glossary=entries)
+                self.message_user(request, ngettext(
+                    "%(count)d glossary term imported.", "%(count)d glossary terms imported.",
+                    len(entries)) % {"count": len(entries)}, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:brands_brandtemplate_change", args=[brand.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": brand, "form": form, "errors": errors,
+            "title": _("Import a glossary: %(name)s") % {"name": brand.name},
+            "columns": ", ".join(GLOSSARY_CSV_COLUMNS),
+        }
+        return TemplateResponse(request, "admin/brands/brandtemplate/glossary_import.html",
+                                context)

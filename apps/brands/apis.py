@@ -1,12 +1,23 @@
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from apps.brands.selectors import brand_get_for_workspace, brand_list_for_workspace
-from apps.brands.serializers import BrandSerializer
+from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
+from apps.brands.selectors import (
+    brand_get_for_workspace,
+    brand_glossary,
+    brand_latest_version,
+    brand_list_for_workspace,
+)
+from apps.brands.serializers import BrandSerializer, GlossarySerializer
 from apps.brands.services import brand_create, brand_update
 from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
-from apps.core.errors import NotFound
+from apps.core.errors import InvalidInput, NotFound
+from apps.core.negotiation import CsvExportMixin
+from apps.core.parsers import BoundedJSONParser, CsvBytesParser
 from apps.core.schema import ERRORS, error, paginated
 
 
@@ -32,14 +43,18 @@ class BrandListCreateApi(ApiView):
         return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
 
+def _brand_or_404(request, slug):
+    if "\x00" in slug:
+        raise NotFound()  # no slug holds one, and PostgreSQL refuses it in a query (a 500)
+    brand = brand_get_for_workspace(workspace=request.user.workspace, slug=slug)
+    if brand is None:
+        raise NotFound()
+    return brand
+
+
 class BrandDetailApi(ApiView):
     def _brand(self, request, slug):
-        if "\x00" in slug:
-            raise NotFound()  # no slug holds one, and PostgreSQL refuses it in a query (a 500)
-        brand = brand_get_for_workspace(workspace=request.user.workspace, slug=slug)
-        if brand is None:
-            raise NotFound()
-        return brand
+        return _brand_or_404(request, slug)
 
     @extend_schema(operation_id="brands_retrieve",
                    responses={200: BrandSerializer, 401: ERRORS[401], 404: ERRORS[404]})
@@ -54,3 +69,68 @@ class BrandDetailApi(ApiView):
         serializer.is_valid(raise_exception=True)
         brand = brand_update(brand=brand, **serializer.validated_data)
         return Response(BrandSerializer(brand).data)
+
+
+def glossary_csv_error(exc: GlossaryCsvInvalid) -> InvalidInput:
+    """Every problem of the file at `file.<row>.<column>` (`file.<row>` for a whole row,
+    `file` for the file), as the job CSV import reports them."""
+    fields: dict[str, list[str]] = {}
+    for cell in exc.errors:
+        path = ".".join(str(part) for part in ("file", cell.row or "", cell.column) if part)
+        fields.setdefault(path, []).append(cell.message)
+    return InvalidInput(
+        _("The CSV file has %(count)s errors; nothing was imported.") % {
+            "count": len(exc.errors)},
+        code="invalid_csv", fields=fields,
+        extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
+                        for e in exc.errors]})
+
+
+class BrandGlossaryApi(CsvExportMixin, ApiView):
+    """The brand's glossary alone, as JSON or as CSV (see apps.brands.glossary_csv)."""
+
+    parser_classes = [BoundedJSONParser, CsvBytesParser]
+
+    def _answer(self, request, brand):
+        entries = brand_glossary(brand=brand)
+        if request.accepted_renderer.format == "csv":
+            response = HttpResponse(glossary_to_csv(entries),
+                                    content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{brand.slug}-glossary.csv"')
+            return response
+        version = brand_latest_version(brand=brand)
+        return Response({"glossary": entries, "version": version.number if version else None})
+
+    @extend_schema(operation_id="brands_glossary_retrieve", parameters=[
+        OpenApiParameter("format", str, enum=["json", "csv"],
+                         description="csv (or `Accept: text/csv`): one row per rendering, "
+                                     "columns term, source_language, language, translation, "
+                                     "note, do_not_translate, case_sensitive")],
+        responses={(200, "application/json"): GlossarySerializer,
+                   (200, "text/csv"): OpenApiTypes.STR,
+                   (401, "application/json"): ERRORS[401],
+                   (404, "application/json"): ERRORS[404]})
+    def get(self, request, slug):
+        return self._answer(request, _brand_or_404(request, slug))
+
+    @extend_schema(operation_id="brands_glossary_replace",
+                   request={"application/json": GlossarySerializer,
+                            "text/csv": OpenApiTypes.STR},
+                   responses={200: GlossarySerializer, 400: ERRORS[400], 401: ERRORS[401],
+                              404: ERRORS[404]})
+    def put(self, request, slug):
+        """Replace the whole glossary (a new brand version); nothing is written when any
+        entry or row is wrong."""
+        brand = _brand_or_404(request, slug)
+        if isinstance(request.data, bytes):
+            try:
+                data = {"glossary": glossary_from_csv(request.data)}
+            except GlossaryCsvInvalid as exc:
+                raise glossary_csv_error(exc) from exc
+        else:
+            data = request.data
+        serializer = GlossarySerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        brand = brand_update(brand=brand, glossary=serializer.validated_data["glossary"])
+        return self._answer(request, brand)

@@ -22,3 +22,9 @@ LENGTH_BOUNDS_MAX = 20
 EXAMPLES_MAX = 10
 EXAMPLE_JSON_MAX_CHARS = 10_000  # the product and the output, each as JSON
 EXAMPLE_JSON_MAX_DEPTH = 5
+
+# The glossary. Only the entries whose terms occur in an item reach its prompt, so it may
+# be larger than the examples; every entry is matched against every item's text.
+GLOSSARY_MAX_ENTRIES = 500
+GLOSSARY_TERM_MAX_CHARS = 200  # a term and each of its renderings
+GLOSSARY_NOTES_MAX_CHARS = 500

@@ -139,3 +139,34 @@ class BrandTemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} v{self.number}"
+
+
+class BrandGlossaryEntry(models.Model):
+    """A term and how the brand renders it in each market, or that it is never translated.
+
+    `translations` maps a full locale tag ("es-MX") to the rendering; a do-not-translate
+    entry has none. Validation lives in `apps.brands.glossary`, shared by the API, the CSV
+    import and the admin."""
+
+    brand = models.ForeignKey(BrandTemplate, on_delete=models.CASCADE,
+                              related_name="glossary_entries",
+                              verbose_name=_("brand template"))
+    term = models.CharField(_("term"), max_length=200)
+    source_language = models.CharField(_("source language"), max_length=8)
+    do_not_translate = models.BooleanField(
+        _("do not translate"), default=False,
+        help_text=_("Keep the term exactly as written in every market."))
+    case_sensitive = models.BooleanField(
+        _("case sensitive"), default=False,
+        help_text=_("Match the term only with the same capitals (“Apple”, not “apple”)."))
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary entries")
+        ordering = ["brand", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.term

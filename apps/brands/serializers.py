@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.brands import limits
+from apps.brands.glossary import (
+    duplicate_entry_message,
+    entry_shape_problem,
+    glossary_duplicates,
+    source_language_normalise,
+    translation_locale,
+    unsupported_language_message,
+    unsupported_locale_message,
+)
 from apps.brands.models import BrandLocaleOverride, BrandTemplate
+from apps.brands.selectors import brand_glossary
 from apps.core.validation import (
     CURRENCY_CODE_MESSAGE,
     CURRENCY_CODE_RE,
@@ -13,7 +23,7 @@ from apps.core.validation import (
     json_value_validate,
 )
 from apps.generation.schemas import CONTENT_FIELDS
-from apps.localization.locales import locale_languages, locale_resolve
+from apps.localization.locales import locale_languages, locale_resolve, locale_tags
 
 CONTENT_FIELD_NAMES = sorted({name for fields in CONTENT_FIELDS.values() for name in fields})
 
@@ -93,6 +103,90 @@ class LengthBoundSerializer(StrictFieldsMixin, serializers.Serializer):
         return attrs
 
 
+class GlossaryEntrySerializer(StrictFieldsMixin, serializers.Serializer):
+    """One glossary entry; the rules are apps.brands.glossary's."""
+
+    term = serializers.CharField(max_length=limits.GLOSSARY_TERM_MAX_CHARS)
+    source_language = serializers.CharField(max_length=16)
+    translations = serializers.DictField(
+        child=serializers.CharField(max_length=limits.GLOSSARY_TERM_MAX_CHARS),
+        required=False, default=dict,
+        help_text="Locale tag (es-ES, es-MX, ru-RU, en-US, en-GB) → the brand's rendering.")
+    do_not_translate = serializers.BooleanField(required=False, default=False)
+    case_sensitive = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(max_length=limits.GLOSSARY_NOTES_MAX_CHARS, required=False,
+                                  allow_blank=True, default="")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "get"):
+            try:
+                _size_checked(data.get("translations"), max_entries=len(locale_tags()))
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"translations": exc.detail}) from exc
+        return super().to_internal_value(data)
+
+    def validate_source_language(self, value):
+        language = source_language_normalise(value)
+        if language is None:
+            raise serializers.ValidationError(unsupported_language_message(value))
+        return language
+
+    def validate_translations(self, value):
+        normalised, errors = {}, {}
+        for tag, rendering in value.items():
+            key = translation_locale(tag)
+            if key is None:
+                errors[tag] = [unsupported_locale_message(tag)]
+            elif key in normalised:
+                errors[tag] = [_("“%(tag)s” is given twice.") % {"tag": key}]
+            else:
+                normalised[key] = rendering
+        if errors:
+            raise serializers.ValidationError(errors)
+        return normalised
+
+    def validate(self, attrs):
+        # A PATCH makes DRF treat nested fields as optional and skip their defaults; an
+        # entry is whole or nothing.
+        missing = {name: [_("This field is required.")] for name in ("term", "source_language")
+                   if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        attrs = {"translations": {}, "do_not_translate": False, "case_sensitive": False,
+                 "notes": "", **attrs}
+        problem = entry_shape_problem(do_not_translate=attrs["do_not_translate"],
+                                      translations=attrs["translations"])
+        if problem:
+            raise serializers.ValidationError({"translations": [problem]})
+        return attrs
+
+
+def glossary_validate(entries: list[dict]) -> list[dict]:
+    """The rules across entries: no term twice in a source language."""
+    duplicates = glossary_duplicates(entries)
+    if duplicates:
+        errors = [{} for _entry in entries]
+        for index, earlier in duplicates:
+            errors[index] = {"term": [duplicate_entry_message(earlier)]}
+        raise serializers.ValidationError(errors)
+    return entries
+
+
+def glossary_field(*, required: bool = False) -> serializers.ListSerializer:
+    return GlossaryEntrySerializer(many=True, required=required,
+                                   max_length=limits.GLOSSARY_MAX_ENTRIES)
+
+
+class GlossarySerializer(StrictFieldsMixin, serializers.Serializer):
+    """The glossary endpoint's body: the whole glossary, which replaces the old one."""
+
+    glossary = glossary_field(required=True)
+    version = serializers.IntegerField(read_only=True, allow_null=True)
+
+    def validate_glossary(self, value):
+        return glossary_validate(value)
+
+
 class BrandSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     version = serializers.SerializerMethodField()
     do_list = term_list()
@@ -102,13 +196,14 @@ class BrandSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     length_bounds = serializers.DictField(child=LengthBoundSerializer(), required=False)
     locales = serializers.DictField(child=LocaleOverrideSerializer(), required=False)
     examples = ExampleSerializer(many=True, required=False, max_length=limits.EXAMPLES_MAX)
+    glossary = glossary_field()
 
     class Meta:
         model = BrandTemplate
         fields = ["slug", "name", "voice", "formality", "energy", "humour", "audience", "do_list",
                   "dont_list", "banned_terms", "required_terms", "keywords_policy",
-                  "length_bounds", "locales", "examples", "version", "archived_at", "created_at",
-                  "updated_at"]
+                  "length_bounds", "locales", "examples", "glossary", "version", "archived_at",
+                  "created_at", "updated_at"]
         read_only_fields = ["version", "archived_at", "created_at", "updated_at"]
         # Slug uniqueness is per workspace; the service reports a clash as a 409.
         extra_kwargs = {"slug": {"validators": []},
@@ -129,6 +224,9 @@ class BrandSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+    def validate_glossary(self, value):
+        return glossary_validate(value)
 
     def validate_length_bounds(self, value):
         unknown = sorted(set(value) - set(CONTENT_FIELD_NAMES))
@@ -160,6 +258,7 @@ class BrandSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         }
         data["examples"] = [{"locale": e.locale, "product": e.product, "output": e.output}
                             for e in brand.examples.order_by("position", "pk")]
+        data["glossary"] = brand_glossary(brand=brand)
         return data
 
     def get_version(self, brand: BrandTemplate) -> int | None:

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Workspace
 from apps.brands.models import (
     BrandExample,
+    BrandGlossaryEntry,
     BrandLocaleOverride,
     BrandTemplate,
     BrandTemplateVersion,
 )
+from apps.brands.selectors import brand_glossary
 from apps.core.errors import Conflict
 
 # The template fields copied into every version; the prompt builder reads only snapshots.
@@ -31,6 +33,11 @@ def brand_snapshot(brand: BrandTemplate) -> dict:
         {"locale": example.locale, "product": example.product, "output": example.output}
         for example in brand.examples.order_by("position", "pk")
     ]
+    glossary = brand_glossary(brand=brand)
+    if glossary:
+        # Only when there is one, so versions made before glossaries existed still equal
+        # the template's snapshot and a save without changes makes no new version.
+        snapshot["glossary"] = glossary
     return snapshot
 
 
@@ -80,21 +87,37 @@ def _replace_examples(brand: BrandTemplate, examples: list[dict]) -> None:
     ])
 
 
+def _replace_glossary(brand: BrandTemplate, glossary: list[dict]) -> None:
+    brand.glossary_entries.all().delete()
+    BrandGlossaryEntry.objects.bulk_create([
+        BrandGlossaryEntry(brand=brand, position=index, term=entry["term"],
+                           source_language=entry["source_language"],
+                           translations=entry["translations"],
+                           do_not_translate=entry["do_not_translate"],
+                           case_sensitive=entry["case_sensitive"], notes=entry["notes"])
+        for index, entry in enumerate(glossary)
+    ])
+
+
 @transaction.atomic
 def brand_create(*, workspace: Workspace, locales: dict | None = None,
-                 examples: list | None = None, **fields) -> BrandTemplate:
+                 examples: list | None = None, glossary: list | None = None,
+                 **fields) -> BrandTemplate:
     brand = BrandTemplate(workspace=workspace, **fields)
     brand_store(brand=brand)
     _replace_locales(brand, locales or {})
     _replace_examples(brand, examples or [])
+    _replace_glossary(brand, glossary or [])
     brand_version_create(brand=brand)
     return brand
 
 
 @transaction.atomic
 def brand_update(*, brand: BrandTemplate, locales: dict | None = None,
-                 examples: list | None = None, **fields) -> BrandTemplate:
-    """Change the given fields; `locales` and `examples`, when given, replace the old ones."""
+                 examples: list | None = None, glossary: list | None = None,
+                 **fields) -> BrandTemplate:
+    """Change the given fields; `locales`, `examples` and `glossary`, when given, replace
+    the old ones (validated entries: see apps.brands.glossary)."""
     for name, value in fields.items():
         setattr(brand, name, value)
     brand_store(brand=brand)
@@ -102,6 +125,8 @@ def brand_update(*, brand: BrandTemplate, locales: dict | None = None,
         _replace_locales(brand, locales)
     if examples is not None:
         _replace_examples(brand, examples)
+    if glossary is not None:
+        _replace_glossary(brand, glossary)
     brand_version_create(brand=brand)
     return brand
 
@@ -118,7 +143,8 @@ def brand_duplicate(*, brand: BrandTemplate) -> BrandTemplate:
     fields = {field: snapshot[field] for field in SNAPSHOT_FIELDS if field not in ("slug", "name")}
     name = _("%(name)s (copy)") % {"name": brand.name}
     return brand_create(workspace=brand.workspace, slug=slug, name=name[:200],
-                        locales=snapshot["locales"], examples=snapshot["examples"], **fields)
+                        locales=snapshot["locales"], examples=snapshot["examples"],
+                        glossary=snapshot.get("glossary", []), **fields)
 
 
 def brand_archive(*, brand: BrandTemplate) -> None:

@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 
 # Strings (with their escapes) are dropped before counting brackets: "[[[" in a name
 # nests nothing.
@@ -55,3 +55,14 @@ class BoundedJSONParser(JSONParser):
     def _constant_refused(name):
         # NaN, Infinity and -Infinity are not JSON (strict, as DRF's STRICT_JSON).
         raise ValueError(f"{name} is not valid JSON")
+
+
+class CsvBytesParser(BaseParser):
+    """`text/csv` bodies, handed to the view as the bytes they are: the view's own CSV
+    reader decodes them and reports problems by row and column. (The body's size is
+    bounded by BodySizeLimitMiddleware before any parser runs.)"""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read() if stream is not None else b""

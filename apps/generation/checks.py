@@ -46,7 +46,8 @@ __all__ = ["CHECK_NAMES", "CheckFailure", "CheckReport", "CheckRules", "SourceDa
 
 CHECK_NAMES = ("length", "banned_term", "required_term", "language", "placeholder", "markdown",
                "price", "debris", "gibberish", "figure", "echo", "repetition", "distinct",
-               "quality")
+               "quality", "glossary",
+               "length_ratio")  # length_ratio: apps.generation.localize_checks, on a source
 
 STEMMER_ALGORITHMS = {"es": "spanish", "ru": "russian", "en": "english"}
 
@@ -129,6 +130,8 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
             failures += _some(words.gibberish_failure(name, stats))
 
     failures += repetition.duplicate_failures([(name, text) for name, _, text in strings])
+    if rules.glossary is not None:
+        failures += rules.glossary.failures([(name, text) for name, _, text in strings])
     for term in required:
         if term.text not in found_required:
             failures.append(CheckFailure(

@@ -16,6 +16,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
+from apps.generation.glossary import glossary_hits, glossary_prompt_lines, item_texts
 from apps.generation.schemas import CONTENT_FIELDS, output_schema
 from apps.localization.figures import format_money, localize_attributes
 from apps.localization.locales import ContentLocale, locale_get
@@ -242,6 +243,10 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
         f"Content kind: {kind}",
         f"Target locale: {locale.tag}",
         *_locale_lines(brand, locale),
+        # Only the glossary entries this item's text needs, so the system message stays
+        # the same for every item.
+        *map(escape_tags, glossary_prompt_lines(glossary_hits(
+            brand.get("glossary"), locale=locale, texts=item_texts(item)))),
         "<product_data>",
         _json_for_block(item.data_block(locale)),
         "</product_data>",

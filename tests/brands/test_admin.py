@@ -62,6 +62,7 @@ def test_saving_in_the_admin_versions_the_template_with_its_overrides(admin_clie
         "locale_overrides-0-notes": "España.", "locale_overrides-0-banned_terms": "[]",
         "locale_overrides-0-currency": "EUR",
         "examples-TOTAL_FORMS": "0", "examples-INITIAL_FORMS": "0",
+        "glossary_entries-TOTAL_FORMS": "0", "glossary_entries-INITIAL_FORMS": "0",
         "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
     }
 

@@ -3,6 +3,7 @@ check module and re-exported by `apps.generation.checks`."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 LANGUAGE_NAMES = {"es": "Spanish", "ru": "Russian", "en": "English"}
 
@@ -29,6 +30,8 @@ class CheckRules:
     source: "SourceData | None" = None
     # Below this score (0-100) the content fails even when no single check did.
     min_quality: int = 0
+    # The brand glossary's terms for this item (apps.generation.glossary); None: none apply.
+    glossary: "ContentCheck | None" = None
     # The other A/B variants of the item already written (similarity.SiblingContent): a
     # content too close to one of them fails the "distinct" check.
     siblings: tuple = ()
@@ -36,6 +39,12 @@ class CheckRules:
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:
             raise ValueError(f"unsupported content language {self.language!r}")
+
+
+class ContentCheck(Protocol):
+    """A check over the content's strings, (report name, text), built by the caller."""
+
+    def failures(self, strings: list[tuple[str, str]]) -> list["CheckFailure"]: ...
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ CHECK_LABELS = {
     "repetition": _("Repetition"),
     "distinct": _("Too similar to another variant"),
     "quality": _("Quality below the threshold"),
+    "glossary": _("Brand glossary not followed"),
+    "length_ratio": _("Length out of proportion to the source"),
 }
 
 # A quote in a check's sentence: up to the quote mark that ends a word ("it's" stays whole).

@@ -15,6 +15,7 @@ from decimal import Decimal
 from apps.accounts.models import DEFAULT_QUALITY_THRESHOLD
 from apps.generation.checks import CheckReport, CheckRules, SourceData, content_check
 from apps.generation.client import LLMResult
+from apps.generation.glossary import glossary_check_for, item_texts
 from apps.generation.prompts import ItemInput, brand_override
 from apps.generation.quality.defaults import SENTENCE_FIELDS, field_bounds
 from apps.generation.schemas import OutputInvalid
@@ -37,19 +38,27 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
     if brand.get("keywords_policy") == "required":
         required += item.keywords
     bounds, min_words = field_bounds(kind, brand.get("length_bounds"))
+    # Generated content must keep the do-not-translate terms of the product's name and
+    # never leave a rendered term untranslated (apps.generation.glossary).
+    glossary = glossary_check_for(brand.get("glossary"), locale=content_locale,
+                                  source_texts=item_texts(item), required_texts=(item.name,),
+                                  quoted=(item.name, item.sku, brand["name"], *item.keywords),
+                                  renderings_required=False)
     return CheckRules(
         language=content_locale.language,
         banned_terms=tuple(dict.fromkeys([*(brand.get("banned_terms") or []),
                                           *(override.get("banned_terms") or [])])),
         required_terms=tuple(dict.fromkeys(required)),
         length_bounds=bounds,
-        known_phrases=(item.name, item.sku, brand["name"], *item.keywords),
+        known_phrases=(item.name, item.sku, brand["name"], *item.keywords,
+                       *(glossary.kept_terms if glossary else ())),
         prices=(Decimal(item.price),) if item.price is not None else (),
         min_words=min_words,
         sentence_fields=SENTENCE_FIELDS[kind],
         source=_source_data(item, content_locale),
         min_quality=(DEFAULT_QUALITY_THRESHOLD if quality_threshold is None
                      else quality_threshold),
+        glossary=glossary,
     )
 
 
