@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.generation.client import LLMUsage
+from apps.generation.kinds import KindSpec, kind_get
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import Job, JobItem
 
@@ -45,6 +46,11 @@ class JobSubmission:
     priority: str = Job.Priority.STANDARD
     fresh: bool = False  # True: never serve a cached output
     webhook_url: str = ""
+    channel: str = ""  # the network of a social_post; empty for the other kinds
+
+    @property
+    def kind_spec(self) -> KindSpec:
+        return kind_get(self.kind, self.channel)
 
 
 @dataclass(frozen=True)

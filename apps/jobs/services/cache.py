@@ -27,8 +27,9 @@ def cache_lookup(*, workspace_id: int, keys: set[str]) -> dict[str, ContentCache
 
 def cache_store(*, item: JobItem, content: dict, checks: dict | None, model_used: str) -> None:
     job = item.job
-    key = cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id, kind=job.kind,
-                    locale=item.locale, item=ItemInput(**item.input), model=item.model)
+    key = cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id,
+                    kind=job.kind_spec.key, locale=item.locale, item=ItemInput(**item.input),
+                    model=item.model)
     # Insert-or-ignore: the same product may finish in two jobs at once. Written as SQL
     # (PostgreSQL and SQLite share it): it runs for every item, and the ORM's insert
     # costs ten times the statement.

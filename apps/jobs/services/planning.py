@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
@@ -13,6 +12,7 @@ from apps.brands.models import BrandTemplateVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.core.errors import InvalidInput
 from apps.generation.catalog import ModelSpec, catalog_get
+from apps.generation.kinds import expected_output_tokens
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
 from apps.generation.tokens import prompt_tokens
@@ -70,7 +70,8 @@ def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
     version = brand_version_for(workspace=workspace, slug=submission.brand)
     catalog = catalog_get()
     routed = _items_route(submission=submission, brand=version.snapshot, catalog=catalog)
-    keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=submission.kind,
+    kind_key = submission.kind_spec.key
+    keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=kind_key,
                       locale=locale, item=item, model=decision.model.key)
             for _position, item, locale, decision, _policies in routed]
     found = {} if submission.fresh else cache_lookup(workspace_id=workspace.pk, keys=set(keys))
@@ -80,11 +81,12 @@ def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
 
 
 def _items_route(*, submission: JobSubmission, brand: dict, catalog: dict[str, ModelSpec]):
-    output_tokens = settings.GENERATION_EXPECTED_OUTPUT_TOKENS[submission.kind]
+    kind = submission.kind_spec
+    output_tokens = expected_output_tokens(kind)
     routed = []
     for position, item in enumerate(submission.items):
         for locale in submission.locales:
-            prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale, item=item)
+            prompt = prompt_build(brand=brand, kind=kind, locale=locale, item=item)
             route = partial(route_choose, catalog=catalog,
                             text_tokens=prompt_tokens(prompt.messages),
                             image_count=len(item.image_urls), output_tokens=output_tokens)
