@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .batch import DEFAULT_BATCH_DELAY_S, BatchApiError, BatchStore
+from .channels import overrun_content
 from .content import PromptInfo, generate_content, read_prompt
 
 CHARS_PER_TOKEN = 4
@@ -164,6 +165,8 @@ class Outcome:
     error_in_200: bool = False
     raw_content: str | None = None
     usage_override: dict[str, Any] | None = None
+    # A limit to break on purpose (channels.overrun_content): {"field", "length"|"entries"}
+    overrun: dict[str, Any] | None = None
 
     @classmethod
     def from_script(cls, entry: dict[str, Any], behaviour: Behaviour) -> Outcome:
@@ -181,6 +184,7 @@ class Outcome:
             error_in_200=bool(entry.get("error_in_200")),
             raw_content=entry.get("content"),
             usage_override=_as_dict(entry.get("usage")) or None,
+            overrun=_as_dict(entry.get("overrun")) or None,
         )
         if entry.get("timeout"):
             outcome.timeout_s = float(entry.get("sleep_s", behaviour.timeout_sleep_s))
@@ -531,7 +535,12 @@ def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -
         locale=prompt.locale,
         required_terms=prompt.required_terms,
         banned_terms=prompt.banned_terms,
+        limits=prompt.limits,
     )
+    if outcome.overrun:
+        content = overrun_content(content, outcome.overrun, language,
+                                  " ".join(str(v) for v in content.values() if isinstance(v, str))
+                                  or "text")
     if outcome.schema_break:
         content = remove_one_required_field(content, schema)
     if outcome.malformed:
