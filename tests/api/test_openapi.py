@@ -109,7 +109,7 @@ def test_request_bodies_admit_no_extra_property_but_free_form_maps_do(client):
     assert closed == {"BrandRequest", "PatchedBrandRequest", "LocaleOverrideRequest",
                       "ExampleRequest", "LengthBoundRequest", "JobCreateRequest",
                       "JobCreateFormRequest", "ItemInputRequest", "PatchedItemEditRequest",
-                      "ItemApproveRequest", "ItemRejectRequest"}
+                      "ItemApproveRequest", "ItemRejectRequest", "BriefProductRequest"}
     assert schemas["ItemInputRequest"]["properties"]["attributes"]["additionalProperties"] == {}
 
 

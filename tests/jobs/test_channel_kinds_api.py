@@ -264,3 +264,21 @@ def test_the_plain_csv_carries_every_field_of_the_kind(api, brand, kind, channel
     assert item.status == JobItem.Status.SUCCEEDED, item.checks
     assert list(rows[0])[4:4 + len(columns)] == columns
     assert [rows[0][name] for name in columns] == [item.content[name] for name in columns]
+
+
+# --- estimates -----------------------------------------------------------------------
+
+
+def test_the_estimate_expects_each_kinds_own_output(api, brand, settings):
+    body = {"brand": "nordic-home", "locales": ["en"], "items": [product(1), product(2)],
+            "model": "hermes-3-405b"}
+
+    rsa = api.post("/api/v1/estimate/", {**body, "kind": "google_rsa"}, format="json").json()
+    page = api.post("/api/v1/estimate/", {**body, "kind": "category_page"}, format="json").json()
+    settings.GENERATION_EXPECTED_OUTPUT_TOKENS = {"google_rsa": 400}
+    overridden = api.post("/api/v1/estimate/", {**body, "kind": "google_rsa"},
+                          format="json").json()
+
+    assert rsa["routed"]["hermes-3-405b"]["output_tokens"] == 660
+    assert page["routed"]["hermes-3-405b"]["output_tokens"] == 1400
+    assert overridden["routed"]["hermes-3-405b"]["output_tokens"] == 800
