@@ -282,3 +282,23 @@ def test_the_estimate_expects_each_kinds_own_output(api, brand, settings):
     assert rsa["routed"]["hermes-3-405b"]["output_tokens"] == 660
     assert page["routed"]["hermes-3-405b"]["output_tokens"] == 1400
     assert overridden["routed"]["hermes-3-405b"]["output_tokens"] == 800
+
+
+def test_a_brief_may_quote_its_promoted_products_prices_and_its_landing_url():
+    from decimal import Decimal
+
+    from apps.generation.checks import content_check
+    from apps.generation.prompts import ItemInput
+    from apps.jobs.services.assessment import check_rules_for
+
+    item = ItemInput(sku="A", name="Oak desk lamp", price="49.90", currency="EUR",
+                     landing_url="https://shop.example/autumn-2025",
+                     products=[{"name": "Oak shade", "price": "19.90", "currency": "EUR"}])
+    rules = check_rules_for(brand={"name": "Nordic Home"}, kind="meta_ad", locale="en",
+                            item=item)
+    report = content_check({"primary_text": "The lamp at €49.90 and its shade at €19.90. "
+                                            "See https://shop.example/autumn-2025"},
+                           rules)
+
+    assert rules.prices == (Decimal("49.90"), Decimal("19.90"))
+    assert [f for f in report.failures if f.check in ("price", "figure")] == []

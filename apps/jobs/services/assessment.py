@@ -89,7 +89,8 @@ def _source_data(item: ItemInput, content_locale) -> SourceData:
     """What the content may quote: the data as the model saw it (figures in the market's
     format) and as the customer sent it (the raw figures, the attribute keys)."""
     shown = item.data_block(content_locale)
-    texts = [item.name, item.sku, *item.keywords, item.offer, item.campaign, item.audience]
+    texts = [item.name, item.sku, *item.keywords, item.offer, item.campaign, item.audience,
+             item.landing_url]
     for product in item.products:
         texts += [str(value) for value in product.values()]
     for key, value in item.attributes.items():
