@@ -52,6 +52,10 @@ class ItemInput:
             price=None if product.get("price") is None else str(product["price"]),
             currency=product.get("currency"), keywords=list(product.get("keywords") or []),
             image_urls=list(product.get("image_urls") or []),
+            campaign=str(product.get("campaign") or ""),
+            audience=str(product.get("audience") or ""), offer=str(product.get("offer") or ""),
+            landing_url=str(product.get("landing_url") or ""),
+            tone_override=str(product.get("tone_override") or ""),
         )
 
     def as_json(self) -> dict:

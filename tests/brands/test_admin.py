@@ -112,7 +112,8 @@ def test_the_admin_language_chosen_in_the_selector_sticks(admin_client, brand, l
 def test_preview_offers_every_built_in_kind_and_renders_a_channel_kind(admin_client, brand):
     page = admin_client.get(f"/admin/brands/brandtemplate/{brand.pk}/preview/",
                             {"kind": "social_post:instagram",
-                             "product": json.dumps({"name": "Oak desk lamp"})})
+                             "product": json.dumps({"name": "Oak desk lamp",
+                                                    "campaign": "Autumn light"})})
 
     html = unescape(page.content.decode())
     for key in ("product_description", "marketing_copy", "google_rsa", "meta_ad", "email",
@@ -121,3 +122,4 @@ def test_preview_offers_every_built_in_kind_and_renders_a_channel_kind(admin_cli
         assert f'<option value="{key}"' in html
     assert "It is an Instagram caption" in html
     assert "- text: at most 2,200 characters, at most 30 hashtags" in html
+    assert '"campaign": "Autumn light"' in html
