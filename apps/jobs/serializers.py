@@ -273,7 +273,9 @@ class JobCreateFormSerializer(JobCreateSerializer):
     locales = serializers.CharField(help_text="Comma-separated, such as “es,ru,en”.")
     file = serializers.FileField(help_text="The items as CSV: a header row (sku, name, brief, "
                                            "price, currency, keywords, image_urls, "
-                                           "attributes.<name>), lists |-separated.")
+                                           "attributes.<name>, and a brief's campaign, "
+                                           "audience, offer, landing_url, tone_override), "
+                                           "lists |-separated.")
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -302,3 +302,23 @@ def test_a_brief_may_quote_its_promoted_products_prices_and_its_landing_url():
 
     assert rules.prices == (Decimal("49.90"), Decimal("19.90"))
     assert [f for f in report.failures if f.check in ("price", "figure")] == []
+
+
+def test_a_csv_upload_carries_a_brief_and_its_landing_url_is_checked(api, brand):
+    def upload(landing_url: str):
+        data = ("sku,name,campaign,offer,landing_url\r\n"
+                f"LAMP-1,Oak desk lamp,Autumn light,Free delivery,{landing_url}\r\n").encode()
+        form = {"kind": "google_rsa", "brand": "nordic-home", "locales": "en",
+                "file": io.BytesIO(data)}
+        form["file"].name = "items.csv"
+        return api.post("/api/v1/jobs/", form, format="multipart")
+
+    refused = upload("http://10.0.0.7/admin")
+    accepted = upload(LANDING)
+
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["items.0.landing_url"]
+    assert accepted.status_code == 202, accepted.content
+    item = JobItem.objects.get()
+    assert (item.input["campaign"], item.input["offer"], item.input["landing_url"]) == (
+        "Autumn light", "Free delivery", LANDING)
