@@ -145,9 +145,12 @@ def _tone_line(brand: dict) -> str:
 
 def _length_lines(kind: KindSpec, bounds: dict) -> str:
     lines = []
-    for name in kind.field_names:
+    for spec in kind.fields:
+        name = spec.name
         bound = bounds.get(name) or {}
         low, high = bound.get("min"), bound.get("max")
+        if high and spec.platform_limit:
+            high = min(high, spec.max_chars)  # a brand never lifts a platform's limit
         if low and high:
             lines.append(f"- {name}: {low} to {high} characters")
         elif high:

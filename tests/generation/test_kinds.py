@@ -123,3 +123,15 @@ def test_an_x_post_is_counted_with_urls_as_23():
                     length_bounds={"text": (1, 280)}) == [CheckFailure(
         "length", "text", "field 'text' is 281 characters as X counts them (a link is 23, an "
         "emoji 2); the maximum is 280")]
+
+
+def test_a_brand_bound_never_lifts_a_platform_limit_in_the_prompt_or_the_checks():
+    from apps.generation.quality.defaults import field_bounds
+
+    brand = {**BRAND, "length_bounds": {"headline": {"min": 5, "max": 150}}}
+    system = prompt_build(brand=brand, kind="meta_ad", locale="en",
+                          item=ItemInput(sku="A", name="B")).system_prefix
+
+    assert "- headline: 5 to 40 characters" in system
+    assert field_bounds("meta_ad", brand["length_bounds"])[0]["headline"] == (5, 40)
+    assert field_bounds("marketing_copy", brand["length_bounds"])[0]["headline"] == (5, 150)
