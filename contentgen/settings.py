@@ -274,10 +274,12 @@ GENERATION_MAX_REGENERATIONS = env_int("GENERATION_MAX_REGENERATIONS", 2)
 GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 5)
 GENERATION_RETRY_BACKOFF_S = env_float("GENERATION_RETRY_BACKOFF_S", 2.0)
 GENERATION_RETRY_BACKOFF_MAX_S = env_float("GENERATION_RETRY_BACKOFF_MAX_S", 120.0)
-# Expected output per item, used by estimates and the `cheapest` policy.
+# Expected output per item, used by estimates and the `cheapest` policy: each kind states
+# its own (apps.generation.kinds); EXPECTED_OUTPUT_TOKENS_<KIND> overrides one, such as
+# EXPECTED_OUTPUT_TOKENS_GOOGLE_RSA=400.
 GENERATION_EXPECTED_OUTPUT_TOKENS = {
-    "product_description": env_int("EXPECTED_OUTPUT_TOKENS_PRODUCT_DESCRIPTION", 450),
-    "marketing_copy": env_int("EXPECTED_OUTPUT_TOKENS_MARKETING_COPY", 250),
+    name.removeprefix("EXPECTED_OUTPUT_TOKENS_").lower(): env_int(name, 0)
+    for name in os.environ if name.startswith("EXPECTED_OUTPUT_TOKENS_")
 }
 GENERATION_MAX_OUTPUT_TOKENS = env_int("GENERATION_MAX_OUTPUT_TOKENS", 1200)
 

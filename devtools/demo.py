@@ -47,6 +47,14 @@ IMAGE_PRODUCT = {
     "price": "129.00", "currency": "EUR",
 }
 LOCALES = ["es", "ru", "en"]
+# A campaign brief for the marketing kinds: one Google search ad and one email.
+BRIEF = {
+    "sku": "AUTUMN-LAMP", "name": "Oak desk lamp", "campaign": "Autumn light",
+    "audience": "People who work from home", "offer": "Free delivery this week",
+    "landing_url": "https://www.nordic-home.example/lamps", "keywords": ["desk lamp", "oak"],
+    "price": "49.90", "currency": "EUR",
+}
+MARKETING_JOBS = [("google_rsa", ["en"]), ("email", ["en"])]
 
 
 def say(message: str) -> None:
@@ -114,7 +122,10 @@ def main() -> int:
 
         with httpx.Client(base_url=web.url, timeout=30,
                           headers={"Authorization": f"Bearer {raw_key}"}) as client:
-            ok = run_job(client, products)
+            ok = brand_create(client)
+            ok = run_job(client, "product_description", products, LOCALES) and ok
+            for kind, locales in MARKETING_JOBS:
+                ok = run_job(client, kind, [BRIEF], locales) and ok
     except Exception as exc:  # the demo reports any failure and still shuts down
         say(f"\nDemo failed: {exc}")
         for process in processes:
@@ -128,18 +139,21 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def run_job(client: httpx.Client, products: list[dict]) -> bool:
+def brand_create(client: httpx.Client) -> bool:
     response = client.post("/api/v1/brands/", json=BRAND)
     response.raise_for_status()
     say(f"• brand '{BRAND['slug']}' created (version {response.json()['version']})")
+    return True
 
+
+def run_job(client: httpx.Client, kind: str, items: list[dict], locales: list[str]) -> bool:
     response = client.post("/api/v1/jobs/", json={
-        "kind": "product_description", "brand": BRAND["slug"], "locales": LOCALES,
-        "model": "auto", "items": products})
+        "kind": kind, "brand": BRAND["slug"], "locales": locales,
+        "model": "auto", "items": items})
     if response.status_code != 202:
         raise RuntimeError(f"submit answered {response.status_code}: {response.text}")
     job = response.json()
-    say(f"\nPOST /api/v1/jobs/ → 202  job {job['id']}: {job['items_total']} items, "
+    say(f"\nPOST /api/v1/jobs/ ({kind}) → 202  job {job['id']}: {job['items_total']} items, "
         f"estimated ${Decimal(job['estimated_cost_usd']):.6f}")
 
     submitted = time.monotonic()
@@ -177,14 +191,16 @@ def print_item(item: dict) -> None:
     for failure in (item.get("checks") or {}).get("failures", []):
         say(textwrap.fill(f"check failed: {failure['detail']}", width=100, initial_indent="   ! ",
                           subsequent_indent="     "))
-    content = item["content"] or {}
-    for field in ("title", "short_description", "description", "meta_description"):
-        if content.get(field):
-            say(textwrap.fill(f"{field}: {content[field]}", width=100, initial_indent="   ",
+    # Every field of the kind in its order; a list field (bullets, headlines) one per line.
+    for field, value in (item["content"] or {}).items():
+        if isinstance(value, list):
+            say(f"   {field}:")
+            for entry in value:
+                say(textwrap.fill(f"• {entry}", width=100, initial_indent="     ",
+                                  subsequent_indent="       "))
+        elif value:
+            say(textwrap.fill(f"{field}: {value}", width=100, initial_indent="   ",
                               subsequent_indent="      "))
-    for bullet in content.get("bullets", []):
-        say(textwrap.fill(f"• {bullet}", width=100, initial_indent="   ",
-                          subsequent_indent="     "))
 
 
 if __name__ == "__main__":

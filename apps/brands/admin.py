@@ -30,6 +30,7 @@ from apps.brands.services import (
     brand_version_create,
 )
 from apps.core.admin_diff import json_diff_table
+from apps.generation.kinds import KIND_KEY_CHOICES
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.localization.locales import locale_languages, locale_tags
 
@@ -167,8 +168,8 @@ class VersionInline(admin.TabularInline):
 
 
 class PreviewForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=(
-        ("product_description", _("Product description")), ("marketing_copy", _("Marketing copy"))))
+    # Every built-in kind, a social post once per channel ("social_post:x").
+    kind = forms.ChoiceField(label=_("kind"), choices=KIND_KEY_CHOICES)
     product = forms.JSONField(label=_("sample product"), initial=SAMPLE_PRODUCT,
                               widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
 

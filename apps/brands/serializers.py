@@ -22,10 +22,10 @@ from apps.core.validation import (
     StrictFieldsMixin,
     json_value_validate,
 )
-from apps.generation.schemas import CONTENT_FIELDS
+from apps.generation.kinds import BUILTIN_KINDS
 from apps.localization.locales import locale_languages, locale_resolve, locale_tags
 
-CONTENT_FIELD_NAMES = sorted({name for fields in CONTENT_FIELDS.values() for name in fields})
+CONTENT_FIELD_NAMES = sorted({name for spec in BUILTIN_KINDS.values() for name in spec.field_names})
 
 
 def term_list() -> serializers.ListField:

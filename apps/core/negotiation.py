@@ -56,6 +56,16 @@ class CsvStreamRenderer(BaseRenderer):
     charset = "utf-8"
 
 
+class GoogleAdsCsvRenderer(CsvStreamRenderer):
+    """Makes Google Ads Editor's CSV negotiable: `?format=google-ads-csv`, or `Accept:
+    text/csv; profile=google-ads-editor`. Listed before plain CSV: its profile parameter
+    keeps a plain `Accept: text/csv` from matching it, but a plain renderer listed first
+    would match the profiled Accept."""
+
+    media_type = "text/csv; profile=google-ads-editor"
+    format = "google-ads-csv"
+
+
 class CsvExportMixin:
     """A view whose GET streams CSV when `Accept: text/csv` or `?format=csv` asks for it
     (`request.accepted_renderer.format == "csv"`), and JSON otherwise. Its other methods
@@ -67,4 +77,4 @@ class CsvExportMixin:
         renderers = super().get_renderers()
         if self.request.method in ("GET", "HEAD"):
             return renderers
-        return [renderer for renderer in renderers if renderer.format != "csv"]
+        return [renderer for renderer in renderers if not isinstance(renderer, CsvStreamRenderer)]

@@ -29,6 +29,7 @@ from functools import lru_cache
 import snowballstemmer
 from lingua import Language, LanguageDetectorBuilder
 
+from apps.generation.counting import count_characters
 from apps.generation.quality import debris, dictionaries, figures, repetition, words
 from apps.generation.quality.report import (
     LANGUAGE_NAMES,
@@ -36,6 +37,7 @@ from apps.generation.quality.report import (
     CheckReport,
     CheckRules,
     SourceData,
+    sample,
 )
 from apps.generation.quality.score import quality_score
 from apps.generation.similarity import NEAR_DUPLICATE, most_similar
@@ -79,7 +81,9 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
 
     for name, bounds_key, text in strings:
         term_words = _words(text, rules.language) if banned or required else None
-        failures += _length_failures(name, text, rules.length_bounds.get(bounds_key))
+        failures += _length_failures(name, text, rules.length_bounds.get(bounds_key),
+                                     rules.counting.get(bounds_key, "graphemes"))
+        failures += _hashtag_failures(name, text, rules.max_hashtags.get(bounds_key))
         failures += _word_count_failures(name, text, rules.min_words.get(bounds_key))
         for term in banned:
             hits = _find(term.keys, term_words)
@@ -132,6 +136,11 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
     failures += repetition.duplicate_failures([(name, text) for name, _, text in strings])
     if rules.glossary is not None:
         failures += rules.glossary.failures([(name, text) for name, _, text in strings])
+    for distinct in rules.distinct_fields:
+        failures += _reworded_failures(distinct, content.get(distinct) or [], rules.language)
+    if rules.keyword_entries is not None:
+        failures += _some(_keyword_entries_failure(content, rules.keyword_entries,
+                                                   rules.language))
     for term in required:
         if term.text not in found_required:
             failures.append(CheckFailure(
@@ -199,18 +208,87 @@ def _strings(content: dict):
 # --- length ------------------------------------------------------------------
 
 
-def _length_failures(name: str, text: str, bounds) -> list[CheckFailure]:
+def _length_failures(name: str, text: str, bounds, counting: str = "graphemes"
+                     ) -> list[CheckFailure]:
+    """Characters as people (and platforms) count them: grapheme clusters, or X's
+    weighted count (apps.generation.counting)."""
     if not bounds:
         return []
     low, high = bounds
-    size = len(text)
+    size = count_characters(text, counting)
+    unit = ("characters as X counts them (a link is 23, an emoji 2)" if counting == "x"
+            else "characters")
     if low is not None and size < low:
         return [CheckFailure("length", name,
-                             f"field '{name}' is {size} characters; the minimum is {low}")]
+                             f"field '{name}' is {size} {unit}; the minimum is {low}")]
     if high is not None and size > high:
         return [CheckFailure("length", name,
-                             f"field '{name}' is {size} characters; the maximum is {high}")]
+                             f"field '{name}' is {size} {unit}; the maximum is {high}")]
     return []
+
+
+HASHTAG_RE = re.compile(r"(?<![\w#])#[^\W_][\w]*")
+
+
+def _hashtag_failures(name: str, text: str, maximum: int | None) -> list[CheckFailure]:
+    if maximum is None:
+        return []
+    count = len(HASHTAG_RE.findall(text))
+    if count <= maximum:
+        return []
+    return [CheckFailure("length", name,
+                         f"field '{name}' has {count} hashtags; the maximum is {maximum}")]
+
+
+# Two entries are rewordings of each other when this share of their words (as stems)
+# is the same: "Oak lamp for your desk" and "Your desk lamp in oak" say one thing.
+REWORDING_SHARE = 0.8
+
+
+def _reworded_failures(field_name: str, entries: list[str], language: str
+                       ) -> list[CheckFailure]:
+    """Entries of a list that repeat or reword an earlier one (Google mixes headlines
+    freely: two that say the same waste a slot and lower the ad's strength)."""
+    failures = []
+    entry_words = [_words(entry, language).words for entry in entries]
+    for later in range(len(entries)):
+        for earlier in range(later):
+            if _same_words_share(entry_words[later], entry_words[earlier]) >= REWORDING_SHARE:
+                failures.append(CheckFailure(
+                    "repetition", f"{field_name}.{later}",
+                    f"field '{field_name}.{later}' ('{sample(entries[later])}') repeats or "
+                    f"rewords field '{field_name}.{earlier}' ('{sample(entries[earlier])}'); "
+                    "every entry must say something different"))
+                break
+    return failures
+
+
+def _same_words_share(first: tuple, second: tuple) -> float:
+    """The share of the longer entry's words that the other has too (as stems)."""
+    if not first or not second:
+        return 0.0
+    shorter, longer = sorted((first, second), key=len)
+    matched = sum(1 for word in longer if any(word.keys & other.keys for other in shorter))
+    return matched / len(longer)
+
+
+def _keyword_entries_failure(content: dict, rule: tuple[str, int, tuple[str, ...]],
+                             language: str) -> CheckFailure | None:
+    field_name, minimum, keywords = rule
+    entries = content.get(field_name) or []
+    terms = [_term_keys(keyword, language) for keyword in keywords if keyword.strip()]
+    if not terms or not entries:
+        return None
+    carrying = sum(1 for entry in entries
+                   if any(_find(term, _words(entry, language)) for term in terms))
+    needed = min(minimum, len(entries))
+    if carrying >= needed:
+        return None
+    listed = ", ".join(f"'{keyword}'" for keyword in keywords)
+    return CheckFailure(
+        "required_term", field_name,
+        f"only {carrying} of the {len(entries)} entries of '{field_name}' contain a keyword "
+        f"({listed}); at least {needed} must")
 
 
 def _word_count_failures(name: str, text: str, minimum: int | None) -> list[CheckFailure]:

@@ -17,22 +17,10 @@ import json
 from dataclasses import dataclass, field
 
 from apps.generation.glossary import glossary_hits, glossary_prompt_lines, item_texts
-from apps.generation.schemas import CONTENT_FIELDS, output_schema
+from apps.generation.kinds import KindSpec, kind_resolve
+from apps.generation.schemas import output_schema
 from apps.localization.figures import format_money, localize_attributes
 from apps.localization.locales import ContentLocale, locale_get
-
-KIND_INSTRUCTIONS = {
-    "product_description": (
-        "Write a product description for an online shop: a title, a short description "
-        "of one or two sentences, a full description of two or three paragraphs, three "
-        "to six bullet points with concrete benefits, and a meta description for search "
-        "engines of at most 160 characters."
-    ),
-    "marketing_copy": (
-        "Write marketing copy for a campaign: a headline, a body of one to three short "
-        "paragraphs, and a call to action."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +35,15 @@ class ItemInput:
     currency: str | None = None
     keywords: list[str] = field(default_factory=list)
     image_urls: list[str] = field(default_factory=list)
+    # A campaign brief, for the marketing kinds: what the campaign is, for whom, the
+    # offer, where the ad leads, a tone for this item alone, the products it promotes
+    # (each {"name", "sku"?, "price"?, "currency"?}).
+    campaign: str = ""
+    audience: str = ""
+    offer: str = ""
+    landing_url: str = ""
+    tone_override: str = ""
+    products: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_product(cls, product: dict) -> "ItemInput":
@@ -57,11 +54,19 @@ class ItemInput:
             price=None if product.get("price") is None else str(product["price"]),
             currency=product.get("currency"), keywords=list(product.get("keywords") or []),
             image_urls=list(product.get("image_urls") or []),
+            campaign=str(product.get("campaign") or ""),
+            audience=str(product.get("audience") or ""), offer=str(product.get("offer") or ""),
+            landing_url=str(product.get("landing_url") or ""),
+            tone_override=str(product.get("tone_override") or ""),
         )
 
     def as_json(self) -> dict:
-        """The item as stored on its JobItem (and read back with `ItemInput(**data)`)."""
-        return dataclasses.asdict(self)
+        """The item as stored on its JobItem (and read back with `ItemInput(**data)`).
+        A brief's fields are left out when empty, so a product keeps the cache key it
+        had before briefs existed."""
+        data = dataclasses.asdict(self)
+        return {key: value for key, value in data.items()
+                if key not in BRIEF_FIELDS or value}
 
     def data_block(self, locale: ContentLocale) -> dict:
         """The product as the model sees it: every figure formatted for the locale."""
@@ -74,7 +79,29 @@ class ItemInput:
             data["price"] = format_money(self.price, self.currency, locale)
         if self.keywords:
             data["keywords"] = self.keywords
+        # The tone override is an instruction, not data: the user message gives it apart.
+        for name in ("campaign", "audience", "offer", "landing_url"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        if self.products:
+            data["products"] = [_product_block(product, locale) for product in self.products]
         return data
+
+    @property
+    def prices(self) -> list[str]:
+        """Every price the data gives: the item's own and its promoted products'."""
+        return [price for price in (self.price, *(p.get("price") for p in self.products))
+                if price is not None]
+
+
+BRIEF_FIELDS = ("campaign", "audience", "offer", "landing_url", "tone_override", "products")
+
+
+def _product_block(product: dict, locale: ContentLocale) -> dict:
+    shown = {key: product[key] for key in ("sku", "name") if product.get(key)}
+    if product.get("price") is not None and product.get("currency"):
+        shown["price"] = format_money(product["price"], product["currency"], locale)
+    return shown
 
 
 @dataclass(frozen=True)
@@ -146,11 +173,14 @@ def _tone_line(brand: dict) -> str:
     return f"Register: {'; '.join(parts)}.\n" if parts else ""
 
 
-def _length_lines(kind: str, bounds: dict) -> str:
+def _length_lines(kind: KindSpec, bounds: dict) -> str:
     lines = []
-    for name in CONTENT_FIELDS[kind]:
+    for spec in kind.fields:
+        name = spec.name
         bound = bounds.get(name) or {}
         low, high = bound.get("min"), bound.get("max")
+        if high and spec.platform_limit:
+            high = min(high, spec.max_chars)  # a brand never lifts a platform's limit
         if low and high:
             lines.append(f"- {name}: {low} to {high} characters")
         elif high:
@@ -160,8 +190,27 @@ def _length_lines(kind: str, bounds: dict) -> str:
     return ("Length limits:\n" + "\n".join(lines) + "\n") if lines else ""
 
 
-def _examples_block(brand: dict, kind: str) -> str:
-    fields = set(CONTENT_FIELDS[kind])
+def _limit_lines(kind: KindSpec) -> str:
+    """Each field's hard limit, as the platform counts it: over any, the answer is
+    rejected and asked again."""
+    if not kind.states_limits:
+        return ""
+    lines = []
+    for spec in kind.fields:
+        unit = ("characters as X counts them (an emoji 2, a link 23)" if spec.counting == "x"
+                else "characters")
+        size = f"at most {spec.max_chars:,} {unit}"
+        if spec.is_list:
+            size = f"{spec.min_entries} to {spec.max_entries} entries, each {size}"
+        if spec.max_hashtags is not None:
+            size += f", at most {spec.max_hashtags} hashtags"
+        lines.append(f"- {spec.name}: {size}")
+    return ("Hard limits (counted as the platform counts them; an answer over any of them "
+            "is rejected):\n" + "\n".join(lines) + "\n")
+
+
+def _examples_block(brand: dict, kind: KindSpec) -> str:
+    fields = set(kind.field_names)
     examples = [e for e in brand.get("examples") or [] if set(e["output"]) <= fields]
     if not examples:
         return ""
@@ -175,12 +224,14 @@ def _examples_block(brand: dict, kind: str) -> str:
     return "\n".join(blocks) + "\n"
 
 
-def system_message(brand: dict, kind: str) -> str:
+def system_message(brand: dict, kind: "str | KindSpec") -> str:
     """The brand guide: identical for every item and locale of a job (prompt caching)."""
+    kind = kind_resolve(kind)
     schema = output_schema(kind).json_schema(with_bounds=False)
     sections = [
         f'You are the in-house copywriter of the brand "{escape_tags(brand["name"])}".\n',
-        KIND_INSTRUCTIONS[kind] + "\n",
+        kind.instructions + "\n",
+        _limit_lines(kind),
         f"Brand voice and tone:\n{escape_tags(brand['voice'])}\n",
         _tone_line(brand),
     ]
@@ -237,10 +288,12 @@ def _json_for_block(data: dict) -> str:
     return escape_tags(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
-def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemInput,
-                      feedback: str | None, variant: VariantAsk | None = None) -> str:
+def user_message_text(brand: dict, kind: "str | KindSpec", locale: ContentLocale,
+                      item: ItemInput, feedback: str | None,
+                      variant: VariantAsk | None = None) -> str:
+    kind = kind_resolve(kind)
     lines = [
-        f"Content kind: {kind}",
+        f"Content kind: {kind.slug}",
         f"Target locale: {locale.tag}",
         *_locale_lines(brand, locale),
         # Only the glossary entries this item's text needs, so the system message stays
@@ -252,6 +305,9 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
         "</product_data>",
         *(variant.lines() if variant is not None else []),
     ]
+    if item.tone_override:
+        # The item's own tone, after the data: it is the customer's instruction, not data.
+        lines.append(f"For this item, set the tone this way: {escape_tags(item.tone_override)}")
     if feedback:
         # The feedback quotes customer text back (a keyword, a brand term): escaped too.
         lines.append(f"Your previous answer was rejected: {escape_tags(feedback)} "
@@ -259,7 +315,7 @@ def user_message_text(brand: dict, kind: str, locale: ContentLocale, item: ItemI
     return "\n".join(lines)
 
 
-def prompt_build(*, brand: dict, kind: str, locale: str, item: ItemInput,
+def prompt_build(*, brand: dict, kind: "str | KindSpec", locale: str, item: ItemInput,
                  feedback: str | None = None, variant: VariantAsk | None = None) -> Prompt:
     text = user_message_text(brand, kind, locale_get(locale), item, feedback, variant)
     if item.image_urls:

@@ -8,22 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
-CONTENT_FIELDS = {
-    "product_description": {
-        "title": 150,
-        "short_description": 400,
-        "description": 3000,
-        "bullets": 250,  # per bullet
-        "meta_description": 200,
-    },
-    "marketing_copy": {
-        "headline": 150,
-        "body": 2000,
-        "call_to_action": 100,
-    },
-}
-LIST_FIELDS = {"bullets"}
-BULLETS_MIN, BULLETS_MAX = 3, 6
+from apps.generation.kinds import KindSpec, kind_resolve
 
 
 class OutputInvalid(Exception):
@@ -36,7 +21,11 @@ class OutputInvalid(Exception):
 
 @dataclass(frozen=True)
 class OutputSchema:
-    kind: str
+    spec: KindSpec
+
+    @property
+    def kind(self) -> str:
+        return self.spec.slug
 
     def json_schema(self, *, with_bounds: bool) -> dict:
         """The JSON Schema of the kind's output.
@@ -44,20 +33,21 @@ class OutputSchema:
         OpenAI's strict mode rejects count keywords, so they are sent only where
         they help: llama.cpp turns them into a grammar. Lengths stay out even
         then: llama.cpp expands maxLength into one nested rule per character and
-        fails to parse the grammar (the output limit bounds length instead).
+        fails to parse the grammar (the output limit bounds length instead; the
+        system message states each field's limit and the checks count it).
         """
         properties = {}
-        for name in CONTENT_FIELDS[self.kind]:
+        for spec in self.spec.fields:
             string = {"type": "string"}
-            if with_bounds:
+            if with_bounds and spec.required:
                 string |= {"minLength": 1}
-            if name in LIST_FIELDS:
+            if spec.is_list:
                 array = {"type": "array", "items": string}
                 if with_bounds:
-                    array |= {"minItems": BULLETS_MIN, "maxItems": BULLETS_MAX}
-                properties[name] = array
+                    array |= {"minItems": spec.min_entries, "maxItems": spec.max_entries}
+                properties[spec.name] = array
             else:
-                properties[name] = string
+                properties[spec.name] = string
         return {
             "type": "object",
             "properties": properties,
@@ -69,23 +59,25 @@ class OutputSchema:
         """Parse and validate an answer; raise OutputInvalid with the reason."""
         data = _load_json_object(text)
         content = {}
-        for name in CONTENT_FIELDS[self.kind]:
+        for spec in self.spec.fields:
+            name = spec.name
             if name not in data:
                 raise OutputInvalid(f"missing field '{name}'")
             value = data[name]
-            if name in LIST_FIELDS:
+            if spec.is_list:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise OutputInvalid(f"field '{name}' must be a list of strings")
                 value = [entry.strip() for entry in value if entry.strip()]
-                if not BULLETS_MIN <= len(value) <= BULLETS_MAX:
+                if not spec.min_entries <= len(value) <= spec.max_entries:
+                    # The count goes back to the model with the rewrite.
                     raise OutputInvalid(
-                        f"field '{name}' must have {BULLETS_MIN} to {BULLETS_MAX} entries"
-                    )
+                        f"field '{name}' must have {spec.min_entries} to {spec.max_entries} "
+                        f"entries; it has {len(value)}")
             else:
                 if not isinstance(value, str):
                     raise OutputInvalid(f"field '{name}' must be a string")
                 value = value.strip()
-                if not value:
+                if not value and spec.required:
                     raise OutputInvalid(f"field '{name}' is empty")
             content[name] = value
         return content
@@ -110,5 +102,6 @@ def _load_json_object(text: str) -> dict:
     return data
 
 
-def output_schema(kind: str) -> OutputSchema:
-    return OutputSchema(kind=kind)
+def output_schema(kind: "str | KindSpec") -> OutputSchema:
+    """The schema of a kind given by slug, key ("social_post:x") or spec."""
+    return OutputSchema(spec=kind_resolve(kind))

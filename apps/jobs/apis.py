@@ -5,17 +5,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
-from apps.core.negotiation import CsvExportMixin
+from apps.core.negotiation import CsvExportMixin, CsvStreamRenderer, GoogleAdsCsvRenderer
 from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
 from apps.core.validation import NoFieldsSerializer
 from apps.generation.catalog import catalog_get
-from apps.jobs.csv_io import CsvInvalid, items_csv_rows, items_from_csv
+from apps.generation.kinds import GOOGLE_RSA
+from apps.jobs.csv_io import CsvInvalid, google_ads_csv_rows, items_csv_rows, items_from_csv
 from apps.jobs.domain import Actor
 from apps.jobs.filters import JobItemFilter
 from apps.jobs.models import JobItem
@@ -56,6 +58,8 @@ from apps.jobs.services import (
     submission_hash,
 )
 
+# What the Google Ads export reads of an item.
+GOOGLE_ADS_ITEM_FIELDS = ("sku", "locale", "variant", "status", "review", "content", "input")
 CSV_ITEM_FIELDS = ("sku", "locale", "variant", "status", "model", "model_used", "content",
                    "checks", "input_tokens", "output_tokens", "cost_usd", "error")
 
@@ -173,18 +177,25 @@ class JobDetailApi(ApiView):
 class JobItemListApi(CsvExportMixin, ApiView):
     query_params = {"get": ("status", "review", "locale", "sku", "variant",
                             *PAGE_PARAMETERS)}
+    renderer_classes = [JSONRenderer, GoogleAdsCsvRenderer, CsvStreamRenderer]
 
     @extend_schema(operation_id="jobs_items_list", parameters=[
         OpenApiParameter("status", str, many=True, enum=[c for c, _ in JobItem.Status.choices]),
         OpenApiParameter("review", str, many=True, enum=[c for c, _ in JobItem.Review.choices]),
         OpenApiParameter("locale", str), OpenApiParameter("sku", str),
         OpenApiParameter("variant", int, description="One A/B variant, 1 to 5."),
-        OpenApiParameter("format", str, enum=["json", "csv"],
+        OpenApiParameter("format", str, enum=["json", "csv", "google-ads-csv"],
                          description="csv (or `Accept: text/csv`): one row per sku × locale × "
-                                     "variant, streamed")],
+                                     "variant, streamed, every field of the kind (lists "
+                                     "|-joined). google-ads-csv (or `Accept: text/csv; "
+                                     "profile=google-ads-editor`): a google_rsa job's ads as "
+                                     "Google Ads Editor imports them, one per sku × locale × "
+                                     "variant; only succeeded or approved items; another kind "
+                                     "is a 400.")],
         responses={(200, "application/json"): paginated("PaginatedItems",
                                                         JobItemSerializer(many=True)),
                    (200, "text/csv"): OpenApiTypes.STR,
+                   (200, "text/csv; profile=google-ads-editor"): OpenApiTypes.STR,
                    # Errors are JSON whatever was asked for.
                    (400, "application/json"): ERRORS[400],
                    (401, "application/json"): ERRORS[401],
@@ -195,9 +206,11 @@ class JobItemListApi(CsvExportMixin, ApiView):
         if not filters.is_valid():
             raise InvalidInput(fields={field: [str(m) for m in messages]
                                        for field, messages in filters.errors.items()})
+        if request.accepted_renderer.format == GoogleAdsCsvRenderer.format:
+            return _google_ads_response(job, filters.qs)
         if request.accepted_renderer.format == "csv":
             # Streamed row by row from a server-side cursor: 30,000 items never sit in memory.
-            rows = items_csv_rows(job.kind, (
+            rows = items_csv_rows(job.kind_spec, (
                 {**item, "cost_usd": money(item["cost_usd"]),
                  "model": item["model_used"] or item["model"]}
                 for item in filters.qs.values(*CSV_ITEM_FIELDS).iterator(chunk_size=1000)))
@@ -207,6 +220,18 @@ class JobItemListApi(CsvExportMixin, ApiView):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(filters.qs, request, view=self)
         return paginator.get_paginated_response(JobItemSerializer(page, many=True).data)
+
+
+def _google_ads_response(job, items) -> StreamingHttpResponse:
+    if job.kind != GOOGLE_RSA.slug:
+        message = _("The Google Ads export is for google_rsa jobs; this job writes %(kind)s. "
+                    "Use format=csv or JSON.") % {"kind": job.kind}
+        raise InvalidInput(message, code="export_not_for_kind", fields={"format": [message]})
+    rows = google_ads_csv_rows(brand=job.brand_version.brand.slug, items=(
+        item for item in items.values(*GOOGLE_ADS_ITEM_FIELDS).iterator(chunk_size=1000)))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="job-{job.pk}-google-ads.csv"')
+    return response
 
 
 ITEM_CONFLICT = error("Not possible in the item's state: no content yet, already decided by "

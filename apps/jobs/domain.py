@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.generation.client import LLMUsage
+from apps.generation.kinds import KindSpec, kind_get
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import Job, JobItem
 
@@ -48,9 +49,14 @@ class JobSubmission:
     variants: int = 1  # A/B variants of every item in every locale
     # position -> the item's own number of variants, where it overrides the job's
     item_variants: dict[int, int] = field(default_factory=dict)
+    channel: str = ""  # the network of a social_post; empty for the other kinds
 
     def variants_of(self, position: int) -> int:
         return self.item_variants.get(position, self.variants)
+
+    @property
+    def kind_spec(self) -> KindSpec:
+        return kind_get(self.kind, self.channel)
 
 
 @dataclass(frozen=True)

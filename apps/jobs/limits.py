@@ -29,6 +29,13 @@ PRICE_MAX_INTEGER_DIGITS = PRICE_MAX_DIGITS - PRICE_DECIMAL_PLACES
 
 # A/B variants of one item in one locale: each is written (and billed) like an item.
 VARIANTS_MAX = 5
+# A campaign brief (the marketing kinds): its texts, and the products it promotes.
+CAMPAIGN_MAX_CHARS = 300
+AUDIENCE_MAX_CHARS = 1000
+OFFER_MAX_CHARS = 500
+TONE_OVERRIDE_MAX_CHARS = 500
+LANDING_URL_MAX_CHARS = 2000
+BRIEF_PRODUCTS_MAX = 20
 
 # A reviewer's note on a rejection; it goes into the rewrite's prompt, so it is kept short.
 REVIEW_NOTE_MAX_CHARS = 1000

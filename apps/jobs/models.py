@@ -5,15 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Workspace
 from apps.brands.models import BrandTemplateVersion
+from apps.generation.kinds import KIND_CHOICES, KindSpec, kind_get
 
 MONEY = {"max_digits": 14, "decimal_places": 8, "default": 0}
 
 
 class Job(models.Model):
-    class Kind(models.TextChoices):
-        PRODUCT_DESCRIPTION = "product_description", _("Product description")
-        MARKETING_COPY = "marketing_copy", _("Marketing copy")
-
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -32,7 +29,9 @@ class Job(models.Model):
                                   verbose_name=_("workspace"))
     brand_version = models.ForeignKey(BrandTemplateVersion, on_delete=models.PROTECT,
                                       related_name="jobs", verbose_name=_("brand version"))
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # A kind of the registry (apps.generation.kinds), and the network a social post is for.
+    kind = models.CharField(_("kind"), max_length=64, choices=KIND_CHOICES)
+    channel = models.CharField(_("channel"), max_length=32, blank=True, default="")
     locales = models.JSONField(_("locales"))
     model_policy = models.CharField(_("model policy"), max_length=64)
     fallback = models.BooleanField(
@@ -75,6 +74,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+    @property
+    def kind_spec(self) -> KindSpec:
+        """The kind the job writes, as written for its channel."""
+        return kind_get(self.kind, self.channel)
 
     @property
     def items_pending(self) -> int:

@@ -19,6 +19,7 @@ from apps.core.validation import (
     json_value_validate,
 )
 from apps.generation.catalog import catalog_model_keys
+from apps.generation.kinds import BUILTIN_KINDS, KIND_CHOICES
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs import limits
@@ -52,6 +53,35 @@ def price_text(price: Decimal) -> str:
     return f"{price:.2f}" if places <= 2 else str(price.normalize())
 
 
+def landing_url_is_public(url: str) -> None:
+    # Shown to the model and written into ad exports: a public web address only, checked
+    # as image URLs are (no loopback, private ranges or ambiguous hosts).
+    problem = url_authority_problem(url)
+    if problem:
+        raise serializers.ValidationError(URL_AUTHORITY_MESSAGES[problem], code=problem)
+    if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
+        raise serializers.ValidationError(
+            _("The landing URL must be a public http or https address."))
+
+
+class BriefProductSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A product a campaign brief promotes."""
+
+    name = serializers.CharField(max_length=limits.NAME_MAX_CHARS)
+    sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS, required=False, default="")
+    price = serializers.DecimalField(max_digits=limits.PRICE_MAX_DIGITS,
+                                     decimal_places=limits.PRICE_DECIMAL_PLACES, required=False,
+                                     allow_null=True, default=None, min_value=0)
+    currency = serializers.RegexField(CURRENCY_CODE_RE, required=False, allow_null=True,
+                                      default=None,
+                                      error_messages={"invalid": CURRENCY_CODE_MESSAGE})
+
+    def validate(self, attrs):
+        if attrs.get("price") is not None and not attrs.get("currency"):
+            raise serializers.ValidationError({"currency": _("A price needs its currency.")})
+        return attrs
+
+
 class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
     sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS)
     name = serializers.CharField(max_length=limits.NAME_MAX_CHARS)
@@ -74,6 +104,20 @@ class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
         min_value=1, max_value=limits.VARIANTS_MAX, required=False, allow_null=True,
         default=None, help_text="This item's number of A/B variants, 1 to 5, instead of the "
                                 "job's.")
+    # A campaign brief, for the marketing kinds (any kind takes it).
+    campaign = serializers.CharField(max_length=limits.CAMPAIGN_MAX_CHARS, required=False,
+                                     allow_blank=True, default="")
+    audience = serializers.CharField(max_length=limits.AUDIENCE_MAX_CHARS, required=False,
+                                     allow_blank=True, default="")
+    offer = serializers.CharField(max_length=limits.OFFER_MAX_CHARS, required=False,
+                                  allow_blank=True, default="")
+    landing_url = serializers.URLField(max_length=limits.LANDING_URL_MAX_CHARS, required=False,
+                                       allow_blank=True, default="",
+                                       validators=[landing_url_is_public])
+    tone_override = serializers.CharField(max_length=limits.TONE_OVERRIDE_MAX_CHARS,
+                                          required=False, allow_blank=True, default="")
+    products = BoundedListField(child=BriefProductSerializer(), required=False, default=list,
+                                max_length=limits.BRIEF_PRODUCTS_MAX)
 
     def validate_attributes(self, value):
         if len(value) > settings.ITEM_MAX_ATTRIBUTES:
@@ -103,11 +147,27 @@ class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
             sku=data["sku"], name=data["name"], brief=data["brief"],
             attributes=data["attributes"], price=None if price is None else price_text(price),
             currency=data["currency"], keywords=data["keywords"], image_urls=data["image_urls"],
+            campaign=data["campaign"], audience=data["audience"], offer=data["offer"],
+            landing_url=data["landing_url"], tone_override=data["tone_override"],
+            products=[_brief_product(product) for product in data["products"]],
         )
 
 
+def _brief_product(product: dict) -> dict:
+    shown = {"name": product["name"]}
+    if product["sku"]:
+        shown["sku"] = product["sku"]
+    if product["price"] is not None:
+        shown |= {"price": price_text(product["price"]), "currency": product["currency"]}
+    return shown
+
+
 class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Job.Kind.choices)
+    kind = serializers.ChoiceField(choices=KIND_CHOICES)
+    channel = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="",
+        help_text="For `social_post` (required there): x, instagram, linkedin or facebook. "
+                  "Refused for the other kinds.")
     brand = serializers.SlugField(max_length=64)
     locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,
                                max_length=20)
@@ -170,6 +230,22 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         except InvalidInput as exc:
             raise serializers.ValidationError(exc.fields["webhook_url"]) from exc
 
+    def validate(self, attrs):
+        # The channel shapes the system message, which is one per job: so it is the job's.
+        spec = BUILTIN_KINDS.get(attrs.get("kind"))
+        channel = attrs.get("channel", "")
+        if spec is not None and spec.channels and channel not in spec.channel_slugs():
+            message = (_("Choose the channel of this kind: one of %(channels)s.")
+                       if not channel else
+                       _("Unknown channel “%(channel)s”; this kind takes %(channels)s."))
+            raise serializers.ValidationError({"channel": [message % {
+                "channel": channel, "channels": ", ".join(spec.channel_slugs())}]})
+        if spec is not None and not spec.channels and channel:
+            raise serializers.ValidationError({"channel": [
+                _("Only social_post takes a channel; leave it out for %(kind)s.")
+                % {"kind": spec.slug}]})
+        return attrs
+
     def validate_locales(self, value):
         tags, errors = [], {}
         for index, tag in enumerate(value):
@@ -203,7 +279,7 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
             items=[item_serializer.to_item(item) for item in data["items"]],
             fallback=data["fallback"], priority=data["priority"], fresh=data["fresh"],
-            webhook_url=data["webhook_url"], variants=data["variants"],
+            webhook_url=data["webhook_url"], channel=data["channel"], variants=data["variants"],
             item_variants={position: item["variants"] for position, item in
                            enumerate(data["items"]) if item["variants"] is not None},
         )
@@ -229,8 +305,9 @@ class JobCreateFormSerializer(JobCreateSerializer):
     locales = serializers.CharField(help_text="Comma-separated, such as “es,ru,en”.")
     file = serializers.FileField(help_text="The items as CSV: a header row (sku, name, brief, "
                                            "price, currency, keywords, image_urls, "
-                                           "variants, attributes.<name>), lists "
-                                           "|-separated.")
+                                           "variants, attributes.<name>, and a brief's "
+                                           "campaign, audience, offer, landing_url, "
+                                           "tone_override), lists |-separated.")
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -246,8 +323,8 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "status", "status_label", "kind", "kind_label", "brand", "brand_version",
-                  "locales", "model", "fallback", "priority", "webhook_url",
+        fields = ["id", "status", "status_label", "kind", "kind_label", "channel", "brand",
+                  "brand_version", "locales", "model", "fallback", "priority", "webhook_url",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]
 

@@ -15,6 +15,7 @@ from apps.jobs.apis import (
     ModelListApi,
     UsageApi,
 )
+from apps.jobs.kind_apis import KindListApi
 from apps.jobs.webhook_apis import JobWebhookDeliveryListApi
 
 urlpatterns = [
@@ -34,5 +35,6 @@ urlpatterns = [
     path("jobs/<str:job_id>/webhooks/", JobWebhookDeliveryListApi.as_view(), name="job-webhooks"),
     path("estimate/", EstimateApi.as_view(), name="estimate"),
     path("models/", ModelListApi.as_view(), name="model-list"),
+    path("kinds/", KindListApi.as_view(), name="kind-list"),
     path("usage/", UsageApi.as_view(), name="usage"),
 ]

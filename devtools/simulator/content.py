@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .channels import CHANNEL_KINDS, Limit, channel_content, read_limits
+
 PRODUCT_DESCRIPTION = "product_description"
 MARKETING_COPY = "marketing_copy"
-KINDS = (PRODUCT_DESCRIPTION, MARKETING_COPY)
+KINDS = (PRODUCT_DESCRIPTION, MARKETING_COPY, *CHANNEL_KINDS)
 
 PRODUCT_FIELDS = ("title", "short_description", "description", "bullets", "meta_description")
 MARKETING_FIELDS = ("headline", "body", "call_to_action")
@@ -367,6 +369,7 @@ class PromptInfo:
     banned_terms: list[str] = field(default_factory=list)
     variant: int = 1  # the A/B variant asked for, of `variant_count`
     variant_count: int = 1
+    limits: dict[str, Limit] = field(default_factory=dict)  # the prompt's "Hard limits"
 
     @property
     def language(self) -> str:
@@ -421,6 +424,7 @@ def read_prompt(messages: list[Any]) -> PromptInfo:
     last_user = search_order[0] if search_order else ""
     if match := VARIANT_PATTERN.search(last_user):
         info.variant, info.variant_count = int(match.group(1)), int(match.group(2))
+    info.limits = read_limits(search_order)
     return info
 
 
@@ -483,6 +487,7 @@ def generate_content(
     required_terms: list[str] | tuple[str, ...] = (),
     banned_terms: list[str] | tuple[str, ...] = (),
     variant: int = 1,
+    limits: dict[str, Limit] | None = None,
 ) -> dict[str, Any]:
     """The JSON object a model would answer: the kind's fields, or the schema's properties.
 
@@ -495,8 +500,14 @@ def generate_content(
     # Product keywords are for the text to use, as a model would (SEO).
     keywords = data.get("keywords") if isinstance(data.get("keywords"), list) else []
     wanted = tuple(dict.fromkeys([*required_terms, *(str(word) for word in keywords)]))
-    draft = _Draft.write(pack, rng, data, _Terms(wanted, tuple(banned_terms)),
-                         turn=max(variant, 1) - 1)
+    terms = _Terms(wanted, tuple(banned_terms))
+    draft = _Draft.write(pack, rng, data, terms, turn=max(variant, 1) - 1)
+    if kind in CHANNEL_KINDS:
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        values = {**draft.values, "calls": [text.format(name=draft.name) for text in
+                                            terms.allowed(pack.calls_to_action)]}
+        return channel_content(kind, language, values, data, rng, limits or {},
+                               list(properties) if isinstance(properties, dict) else None)
     if schema and isinstance(schema.get("properties"), dict):
         return _fill_object(schema, kind, draft)
     fields = MARKETING_FIELDS if kind == MARKETING_COPY else PRODUCT_FIELDS

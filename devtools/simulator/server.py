@@ -41,6 +41,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .batch import DEFAULT_BATCH_DELAY_S, BatchApiError, BatchStore
+from .channels import overrun_content
 from .content import PromptInfo, generate_content, read_prompt
 
 CHARS_PER_TOKEN = 4
@@ -171,6 +172,8 @@ class Outcome:
     raw_content: str | None = None
     usage_override: dict[str, Any] | None = None
     as_variant: int | None = None
+    # A limit to break on purpose (channels.overrun_content): {"field", "length"|"entries"}
+    overrun: dict[str, Any] | None = None
 
     @classmethod
     def from_script(cls, entry: dict[str, Any], behaviour: Behaviour) -> Outcome:
@@ -189,6 +192,7 @@ class Outcome:
             raw_content=entry.get("content"),
             usage_override=_as_dict(entry.get("usage")) or None,
             as_variant=_positive_int(entry.get("as_variant")),
+            overrun=_as_dict(entry.get("overrun")) or None,
         )
         if entry.get("timeout"):
             outcome.timeout_s = float(entry.get("sleep_s", behaviour.timeout_sleep_s))
@@ -547,7 +551,12 @@ def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -
         required_terms=prompt.required_terms,
         banned_terms=prompt.banned_terms,
         variant=variant,
+        limits=prompt.limits,
     )
+    if outcome.overrun:
+        content = overrun_content(content, outcome.overrun, language,
+                                  " ".join(str(v) for v in content.values() if isinstance(v, str))
+                                  or "text")
     if outcome.schema_break:
         content = remove_one_required_field(content, schema)
     if outcome.malformed:

@@ -110,7 +110,7 @@ def test_request_bodies_admit_no_extra_property_but_free_form_maps_do(client):
                       "ExampleRequest", "LengthBoundRequest", "JobCreateRequest",
                       "JobCreateFormRequest", "ItemInputRequest", "PatchedItemEditRequest",
                       "ItemApproveRequest", "ItemRejectRequest", "GlossaryRequest",
-                      "GlossaryEntryRequest"}
+                      "GlossaryEntryRequest", "BriefProductRequest"}
     assert schemas["ItemInputRequest"]["properties"]["attributes"]["additionalProperties"] == {}
 
 

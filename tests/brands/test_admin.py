@@ -108,3 +108,19 @@ def test_the_admin_language_chosen_in_the_selector_sticks(admin_client, brand, l
     assert response.status_code == 302
     assert f"<h1>{heading}</h1>" in page.content.decode()
     assert f'<html lang="{language}"' in page.content.decode()
+
+
+def test_preview_offers_every_built_in_kind_and_renders_a_channel_kind(admin_client, brand):
+    page = admin_client.get(f"/admin/brands/brandtemplate/{brand.pk}/preview/",
+                            {"kind": "social_post:instagram",
+                             "product": json.dumps({"name": "Oak desk lamp",
+                                                    "campaign": "Autumn light"})})
+
+    html = unescape(page.content.decode())
+    for key in ("product_description", "marketing_copy", "google_rsa", "meta_ad", "email",
+                "social_post:x", "social_post:instagram", "social_post:linkedin",
+                "social_post:facebook", "category_page"):
+        assert f'<option value="{key}"' in html
+    assert "It is an Instagram caption" in html
+    assert "- text: at most 2,200 characters, at most 30 hashtags" in html
+    assert '"campaign": "Autumn light"' in html

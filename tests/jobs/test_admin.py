@@ -32,3 +32,12 @@ def test_job_admin_shows_progress(admin_client, api, brand):
     html = admin_client.get(f"/admin/jobs/job/{job_id}/change/").content.decode()
 
     assert "0 of 2 done: 0 succeeded, 0 to review, 0 failed" in html
+
+
+def test_a_sample_of_a_social_post_keeps_the_previewed_channel(admin_client, brand):
+    admin_client.post("/admin/jobs/job/sample/", {
+        "brand": brand.pk, "kind": "social_post:linkedin",
+        "product": json.dumps({"name": "Oak desk lamp"})})
+
+    job = Job.objects.get()
+    assert (job.kind, job.channel) == ("social_post", "linkedin")

@@ -7,6 +7,7 @@ snake_case name, so any of these means the model leaked its scaffolding.
 
 import re
 
+from apps.generation.kinds import BUILTIN_KINDS
 from apps.generation.quality.report import CheckFailure, sample
 
 HTML_TAGS = ("a|abbr|b|blockquote|br|code|div|em|h[1-6]|hr|i|img|li|ol|p|pre|s|small|span|"
@@ -99,8 +100,8 @@ KEY_VALUE_LINE_RE = re.compile(r"^[ \t]*[\w ]{1,30}:[ \t]*\S.*$", re.MULTILINE)
 # The JSON Schema's own words, answered as content ("items", "type", "string").
 SCHEMA_WORDS = frozenset({
     "items", "type", "string", "array", "object", "properties", "required", "null",
-    "true", "false", "title", "description", "bullets", "meta_description", "headline",
-    "body", "call_to_action", "short_description", "minitems", "maxitems", "minlength",
+    "true", "false", "minitems", "maxitems", "minlength",
+    *(name for kind in BUILTIN_KINDS.values() for name in kind.field_names),
 })
 PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("¿", "?"), ("¡", "!"))
 SENTENCE_END_RE = re.compile(r"[.!?…](?:[\"»”’)\]]*)\s*$")

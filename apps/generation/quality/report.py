@@ -35,6 +35,14 @@ class CheckRules:
     # The other A/B variants of the item already written (similarity.SiblingContent): a
     # content too close to one of them fails the "distinct" check.
     siblings: tuple = ()
+    # The kind's own rules (apps.generation.kinds): field -> how its characters are
+    # counted ("x" for X's weighting; user-perceived characters otherwise), field -> at
+    # most this many hashtags, list fields whose entries must not reword one another,
+    # and (field, minimum, keywords): at least `minimum` entries carry a keyword.
+    counting: dict[str, str] = field(default_factory=dict)
+    max_hashtags: dict[str, int] = field(default_factory=dict)
+    distinct_fields: tuple[str, ...] = ()
+    keyword_entries: "tuple[str, int, tuple[str, ...]] | None" = None
 
     def __post_init__(self):
         if self.language not in LANGUAGE_NAMES:

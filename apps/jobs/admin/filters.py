@@ -7,8 +7,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import BrandTemplate
+from apps.generation.kinds import KIND_CHOICES
 from apps.jobs.admin.reports import CHECK_LABELS
-from apps.jobs.models import Job
 
 # (parameter value, label, lowest score, highest score)
 QUALITY_BANDS = (
@@ -38,7 +38,7 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return Job.Kind.choices
+        return KIND_CHOICES
 
     def queryset(self, request, queryset):
         if self.value() is None:

@@ -63,8 +63,10 @@ class JobAdmin(ReadOnlyAdmin):
         try:
             product = json.loads(request.POST.get("product", "{}"))
             item = ItemInput.from_product(product)
+            # The preview's kind is a key: "social_post:x" names the channel too.
+            kind, _sep, channel = request.POST.get("kind", "product_description").partition(":")
             job = job_submit(workspace=brand.workspace, submission=JobSubmission(
-                kind=request.POST.get("kind", "product_description"), brand=brand.slug,
+                kind=kind, channel=channel, brand=brand.slug,
                 locales=locale_tags(), model="auto", items=[item]))
         except (ValueError, KeyError, TypeError, ServiceError) as exc:
             self.message_user(request, _("The sample could not be started: %(error)s") % {

@@ -23,7 +23,7 @@ from apps.brands.limits import EXAMPLE_JSON_MAX_CHARS, EXAMPLES_MAX
 from apps.brands.services import brand_snapshot, brand_update
 from apps.core.admin_diff import json_diff_table
 from apps.core.errors import InvalidInput, ServiceError
-from apps.generation.schemas import CONTENT_FIELDS, LIST_FIELDS
+from apps.generation.kinds import KindSpec, kind_resolve
 from apps.jobs.admin.common import pretty_json, usd
 from apps.jobs.admin.reports import content_marked, problem_detail
 from apps.jobs.domain import REVIEWABLE_ITEM_STATUSES, Actor, ItemReview
@@ -36,12 +36,13 @@ class ContentForm(forms.Form):
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: "str | KindSpec", **kwargs):
         super().__init__(*args, **kwargs)
-        for name, limit in CONTENT_FIELDS[kind].items():
-            rows = 6 if name in LIST_FIELDS or limit > 400 else 2
-            self.fields[name] = forms.CharField(
-                label=name, required=False,
+        self.kind = kind_resolve(kind)
+        for spec in self.kind.fields:
+            rows = 6 if spec.is_list or spec.max_chars > 400 else 2
+            self.fields[spec.name] = forms.CharField(
+                label=spec.name, required=False,
                 widget=forms.Textarea(attrs={"rows": rows, "cols": 90}))
 
     @staticmethod
@@ -52,9 +53,9 @@ class ContentForm(forms.Form):
         return {**initial, "revision": item.revision}
 
     def content(self) -> dict:
-        return {name: (self.cleaned_data[name].splitlines() if name in LIST_FIELDS
-                       else self.cleaned_data[name])
-                for name in self.fields if name != "revision"}
+        return {spec.name: (self.cleaned_data[spec.name].splitlines() if spec.is_list
+                            else self.cleaned_data[spec.name])
+                for spec in self.kind.fields}
 
     def add_service_errors(self, error: InvalidInput) -> None:
         """The service names fields as `content.bullets.2`: each goes under its field."""
@@ -71,7 +72,7 @@ def review_view(model_admin, request, pk):
     item = model_admin.get_object(request, str(pk))
     if item is None or not model_admin.has_view_permission(request, item):
         raise Http404
-    form = ContentForm(kind=item.job.kind, initial=ContentForm.initial_for(item))
+    form = ContentForm(kind=item.job.kind_spec, initial=ContentForm.initial_for(item))
     if request.method == "POST":
         if not model_admin.has_review_permission(request):
             raise PermissionDenied
@@ -130,7 +131,7 @@ def _revision(request) -> int | None:
 
 
 def _edit(model_admin, request, item: JobItem):
-    form = ContentForm(request.POST, kind=item.job.kind, initial=ContentForm.initial_for(item))
+    form = ContentForm(request.POST, kind=item.job.kind_spec, initial=ContentForm.initial_for(item))
     if not form.is_valid():
         return form
     try:

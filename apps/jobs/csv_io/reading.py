@@ -15,8 +15,14 @@ from django.utils.translation import gettext as _
 from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.jobs import limits
 
+# A campaign brief's text columns and their limits (its `products` are JSON-only).
+BRIEF_COLUMNS = (("campaign", limits.CAMPAIGN_MAX_CHARS), ("audience", limits.AUDIENCE_MAX_CHARS),
+                 ("offer", limits.OFFER_MAX_CHARS), ("landing_url", limits.LANDING_URL_MAX_CHARS),
+                 ("tone_override", limits.TONE_OVERRIDE_MAX_CHARS))
 KNOWN_COLUMNS = ("sku", "name", "brief", "price", "currency", "keywords", "image_urls",
                  "variants")
+# Taken too, but not listed in the unknown-column message, which names a product's columns.
+ACCEPTED_COLUMNS = (*KNOWN_COLUMNS, *(column for column, _limit in BRIEF_COLUMNS))
 REQUIRED_COLUMNS = ("sku", "name")
 ATTRIBUTE_PREFIXES = ("attributes.", "attr_")
 LIST_SEPARATOR = "|"
@@ -151,7 +157,7 @@ def _columns(header: list[str], errors: list[CsvCellError]) -> _Columns:
             unnamed.add(index)
             continue
         prefix = next((p for p in ATTRIBUTE_PREFIXES if lowered.startswith(p)), None)
-        if lowered in KNOWN_COLUMNS:
+        if lowered in ACCEPTED_COLUMNS:
             target, identity = (lowered, ""), lowered
         elif prefix is not None and title[len(prefix):].strip():
             key = title[len(prefix):].strip()
@@ -227,6 +233,12 @@ def _item(row: int, record: list[str], columns: _Columns, errors: list[CsvCellEr
         item["brief"] = brief
     if attributes:
         item["attributes"] = attributes
+    for column, limit in BRIEF_COLUMNS:
+        # The JSON body's checks (a public landing URL) run on the item after the file's.
+        if value := values.get(column):
+            if len(value) > limit:
+                fail(column, _too_long(value, limit))
+            item[column] = value
 
     if price_text := values.get("price"):
         price = price_normalise(price_text)

@@ -4,7 +4,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 
-from apps.generation.schemas import CONTENT_FIELDS, LIST_FIELDS
+from apps.generation.kinds import KindSpec, UnknownKind, kind_resolve
 from apps.jobs.csv_io.reading import LIST_SEPARATOR
 
 # Excel reads a CSV without a BOM in the machine's ANSI code page, which turns
@@ -16,20 +16,26 @@ TAIL_COLUMNS = ("checks_passed", "quality", "input_tokens", "output_tokens", "co
                 "error")
 
 
-def items_csv_columns(kind: str) -> list[str]:
-    if kind not in CONTENT_FIELDS:
-        raise ValueError(f"Unknown content kind: {kind!r}")
-    return [*HEAD_COLUMNS, *CONTENT_FIELDS[kind], *TAIL_COLUMNS]
+def _spec(kind: "str | KindSpec") -> KindSpec:
+    try:
+        return kind_resolve(kind)
+    except UnknownKind:
+        raise ValueError(f"Unknown content kind: {kind!r}") from None
 
 
-def items_csv_rows(kind: str, items: Iterable) -> Iterator[str]:
+def items_csv_columns(kind: "str | KindSpec") -> list[str]:
+    """Every field of the kind, a list field (bullets, headlines) as one |-joined cell."""
+    return [*HEAD_COLUMNS, *_spec(kind).field_names, *TAIL_COLUMNS]
+
+
+def items_csv_rows(kind: "str | KindSpec", items: Iterable) -> Iterator[str]:
     """The CSV of a job's results, one record (with its "\\r\\n") per yielded string.
 
     `items` are objects or mappings; they are read one at a time, so a database
     iterator streams straight through. Unknown kinds fail here, before the first byte.
     """
     columns = items_csv_columns(kind)
-    return _rows(list(CONTENT_FIELDS[kind]), columns, items)
+    return _rows(_spec(kind).field_names, columns, items)
 
 
 def _rows(content_fields: list[str], columns: list[str], items: Iterable) -> Iterator[str]:
@@ -76,12 +82,12 @@ def _cell(value) -> str:
 
 
 def _content_cell(name: str, value) -> str:
-    """List fields (bullets) as one cell: parts joined by "|".
+    """List fields (bullets, headlines) as one cell: parts joined by "|".
 
     A literal "|" inside a part is written "\\|" and a literal backslash "\\\\", so
     the cell splits back unambiguously on every "|" not preceded by a backslash.
     """
-    if name in LIST_FIELDS and isinstance(value, list):
+    if isinstance(value, list):
         return LIST_SEPARATOR.join(
             str(part).replace(ESCAPE, ESCAPE * 2).replace(LIST_SEPARATOR, ESCAPE + LIST_SEPARATOR)
             for part in value)

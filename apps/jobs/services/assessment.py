@@ -15,9 +15,11 @@ from decimal import Decimal
 from apps.accounts.models import DEFAULT_QUALITY_THRESHOLD
 from apps.generation.checks import CheckReport, CheckRules, SourceData, content_check
 from apps.generation.client import LLMResult
+from apps.generation.counting import grapheme_count
 from apps.generation.glossary import glossary_check_for, item_texts
+from apps.generation.kinds import KindSpec, kind_resolve
 from apps.generation.prompts import ItemInput, brand_override
-from apps.generation.quality.defaults import SENTENCE_FIELDS, field_bounds
+from apps.generation.quality.defaults import field_bounds, sentence_fields
 from apps.generation.schemas import OutputInvalid
 from apps.generation.similarity import SiblingContent
 from apps.jobs.domain import Attempt
@@ -27,12 +29,13 @@ from apps.localization.locales import locale_get
 Outcome = GenerationAttempt.Outcome
 
 
-def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
+def check_rules_for(*, brand: dict, kind: "str | KindSpec", locale: str, item: ItemInput,
                     quality_threshold: int | None = None) -> CheckRules:
     """The brand's rules for one item, as the output checks take them: the kind's
     minimums under the brand's length bounds, the item's data for the figures, and the
     workspace's quality threshold (the default one when not given)."""
     content_locale = locale_get(locale)
+    kind = kind_resolve(kind)
     override = brand_override(brand, content_locale)
     required = list(brand.get("required_terms") or [])
     if brand.get("keywords_policy") == "required":
@@ -51,15 +54,38 @@ def check_rules_for(*, brand: dict, kind: str, locale: str, item: ItemInput,
         required_terms=tuple(dict.fromkeys(required)),
         length_bounds=bounds,
         known_phrases=(item.name, item.sku, brand["name"], *item.keywords,
-                       *(glossary.kept_terms if glossary else ())),
-        prices=(Decimal(item.price),) if item.price is not None else (),
+                       *_brief_phrases(item), *(glossary.kept_terms if glossary else ())),
+        prices=tuple(Decimal(price) for price in item.prices),
         min_words=min_words,
-        sentence_fields=SENTENCE_FIELDS[kind],
+        sentence_fields=sentence_fields(kind),
         source=_source_data(item, content_locale),
         min_quality=(DEFAULT_QUALITY_THRESHOLD if quality_threshold is None
                      else quality_threshold),
         glossary=glossary,
+        # The kind's own rules: how its limits count, hashtags, distinct entries.
+        counting={spec.name: spec.counting for spec in kind.fields
+                  if spec.counting != "graphemes"},
+        max_hashtags={spec.name: spec.max_hashtags for spec in kind.fields
+                      if spec.max_hashtags is not None},
+        distinct_fields=kind.distinct_fields,
+        keyword_entries=_keyword_entries(kind, item),
     )
+
+
+def _keyword_entries(kind: KindSpec, item: ItemInput):
+    """(field, minimum, keywords) when the kind wants keywords in a list's entries and the
+    item has keywords that fit an entry; None otherwise."""
+    if not kind.keyword_field or not item.keywords:
+        return None
+    limit = kind.field(kind.keyword_field).max_chars
+    fitting = tuple(keyword for keyword in item.keywords if grapheme_count(keyword) <= limit)
+    return (kind.keyword_field, kind.keyword_min_entries, fitting) if fitting else None
+
+
+def _brief_phrases(item: ItemInput) -> list[str]:
+    """The brief's names, quoted as given (a promoted product's name, the campaign's)."""
+    return [text for text in (item.campaign, *(p.get("name", "") for p in item.products))
+            if text]
 
 
 def item_check_rules(item: JobItem) -> CheckRules:
@@ -68,8 +94,8 @@ def item_check_rules(item: JobItem) -> CheckRules:
     fails exactly as the same text from the model would. Needs `job__brand_version` and
     `job__workspace` (select them with the item)."""
     job = item.job
-    rules = check_rules_for(brand=job.brand_version.snapshot, kind=job.kind, locale=item.locale,
-                            item=ItemInput(**item.input),
+    rules = check_rules_for(brand=job.brand_version.snapshot, kind=job.kind_spec,
+                            locale=item.locale, item=ItemInput(**item.input),
                             quality_threshold=job.workspace.quality_threshold)
     return rules_with_siblings(rules, item)
 
@@ -107,7 +133,10 @@ def _source_data(item: ItemInput, content_locale) -> SourceData:
     """What the content may quote: the data as the model saw it (figures in the market's
     format) and as the customer sent it (the raw figures, the attribute keys)."""
     shown = item.data_block(content_locale)
-    texts = [item.name, item.sku, *item.keywords]
+    texts = [item.name, item.sku, *item.keywords, item.offer, item.campaign, item.audience,
+             item.landing_url]
+    for product in item.products:
+        texts += [str(value) for value in product.values()]
     for key, value in item.attributes.items():
         texts += [str(key), _flat(value), *_converted(str(key), value)]
     for key, value in (shown.get("attributes") or {}).items():
@@ -116,6 +145,7 @@ def _source_data(item: ItemInput, content_locale) -> SourceData:
         texts.append(item.price)
     if "price" in shown:
         texts.append(shown["price"])
+    texts += [product["price"] for product in shown.get("products") or [] if "price" in product]
     return SourceData(texts=tuple(texts), brief=item.brief)
 
 

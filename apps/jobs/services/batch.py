@@ -42,13 +42,13 @@ def items_batch_submit(*, job: Job, route: ModelSpec, item_ids: list[int]) -> se
             status=ItemStatus.BATCHED)
         items = list(JobItem.objects.filter(pk__in=item_ids, status=ItemStatus.BATCHED))
     brand = job.brand_version.snapshot
-    wire_schema = output_schema(job.kind).json_schema(
+    wire_schema = output_schema(job.kind_spec).json_schema(
         with_bounds=route.structured_output == "json_object_schema")
     lines = [
         BatchLine(custom_id=str(item.pk), request=LLMRequest(
             route=route, kind=job.kind, json_schema=wire_schema,
             max_output_tokens=settings.GENERATION_MAX_OUTPUT_TOKENS,
-            messages=prompt_build(brand=brand, kind=job.kind, locale=item.locale,
+            messages=prompt_build(brand=brand, kind=job.kind_spec, locale=item.locale,
                                   item=ItemInput(**item.input),
                                   variant=VariantAsk(number=item.variant,
                                                      count=item.variants)).messages))
@@ -100,7 +100,7 @@ def _batch_fold(provider_batch: ProviderBatch, route: ModelSpec, status: BatchSt
             continue
         outcome = outcomes.get(str(item_id))
         if outcome is not None and outcome.result is not None:
-            verdict = answer_assess(result=outcome.result, schema=output_schema(item.job.kind),
+            verdict = answer_assess(result=outcome.result, schema=output_schema(item.job.kind_spec),
                                     rules=item_check_rules(item))
             if verdict.passed:
                 item_record(item=item, route=priced, attempt=verdict.attempt, finish=Finish(

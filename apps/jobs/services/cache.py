@@ -29,7 +29,7 @@ def item_cache_key(item: JobItem) -> str:
     """The key of an item's own output."""
     job = item.job
     return cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id,
-                     kind=job.kind, locale=item.locale, item=ItemInput(**item.input),
+                     kind=job.kind_spec.key, locale=item.locale, item=ItemInput(**item.input),
                      model=item.model, variant=item.variant, variants=item.variants)
 
 

@@ -18,6 +18,7 @@ from apps.generation.client import (
     PermanentLLMError,
     TransientLLMError,
 )
+from apps.generation.kinds import expected_output_tokens
 from apps.generation.prompts import ItemInput, Prompt, VariantAsk, prompt_build
 from apps.generation.ratelimit import WaitTooLong
 from apps.generation.router import POLICY_CHEAPEST, RoutingError, route_choose
@@ -80,7 +81,8 @@ def _generate(item: JobItem) -> None:
     job = item.job
     brand = job.brand_version.snapshot
     catalog = catalog_get()
-    schema = output_schema(job.kind)
+    kind = job.kind_spec
+    schema = output_schema(kind)
     item_input = ItemInput(**item.input)
     rules = item_check_rules(item)
     tries = 1 + job.workspace.max_regenerations
@@ -97,7 +99,7 @@ def _generate(item: JobItem) -> None:
                 result, spooled = spooled, None
                 route = catalog[result.model]
             else:
-                prompt = prompt_build(brand=brand, kind=job.kind, locale=item.locale,
+                prompt = prompt_build(brand=brand, kind=kind, locale=item.locale,
                                       item=item_input, feedback=feedback, variant=VariantAsk(
                                           number=item.variant, count=item.variants,
                                           avoid=sibling_openings(rules.siblings)))
@@ -192,7 +194,7 @@ def _live_route(item: JobItem, job: Job, catalog: dict[str, ModelSpec], item_inp
         try:
             decision = route_choose(
                 policy=POLICY_CHEAPEST, catalog=others, text_tokens=prompt_tokens(prompt.messages),
-                image_count=0, output_tokens=settings.GENERATION_EXPECTED_OUTPUT_TOKENS[job.kind])
+                image_count=0, output_tokens=expected_output_tokens(job.kind_spec))
         except RoutingError:
             decision = None
         if decision is not None and route_allowed(decision.model.key):

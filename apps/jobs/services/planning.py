@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
@@ -13,6 +12,7 @@ from apps.brands.models import BrandTemplateVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.core.errors import InvalidInput
 from apps.generation.catalog import ModelSpec, catalog_get
+from apps.generation.kinds import expected_output_tokens
 from apps.generation.prompts import ItemInput, VariantAsk, prompt_build
 from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
 from apps.generation.tokens import prompt_tokens
@@ -72,7 +72,8 @@ def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
     version = brand_version_for(workspace=workspace, slug=submission.brand)
     catalog = catalog_get()
     routed = _items_route(submission=submission, brand=version.snapshot, catalog=catalog)
-    keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=submission.kind,
+    kind_key = submission.kind_spec.key
+    keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=kind_key,
                       locale=r.locale, item=r.item, model=r.decision.model.key,
                       variant=r.variant.number, variants=r.variant.count)
             for r in routed]
@@ -95,7 +96,8 @@ class _Routed:
 
 def _items_route(*, submission: JobSubmission, brand: dict,
                  catalog: dict[str, ModelSpec]) -> list[_Routed]:
-    output_tokens = settings.GENERATION_EXPECTED_OUTPUT_TOKENS[submission.kind]
+    kind = submission.kind_spec
+    output_tokens = expected_output_tokens(kind)
     routed = []
     for position, item in enumerate(submission.items):
         count = submission.variants_of(position)
@@ -103,7 +105,7 @@ def _items_route(*, submission: JobSubmission, brand: dict,
             for number in range(1, count + 1):
                 # Each variant is priced with its own prompt (the variant's lines in it).
                 variant = VariantAsk(number=number, count=count)
-                prompt = prompt_build(brand=brand, kind=submission.kind, locale=locale,
+                prompt = prompt_build(brand=brand, kind=kind, locale=locale,
                                       item=item, variant=variant)
                 route = partial(route_choose, catalog=catalog,
                                 text_tokens=prompt_tokens(prompt.messages),

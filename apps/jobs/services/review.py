@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import BudgetExceeded, Conflict, InvalidInput
 from apps.generation.checks import CheckReport, content_check
-from apps.generation.schemas import BULLETS_MAX, BULLETS_MIN, CONTENT_FIELDS, LIST_FIELDS
+from apps.generation.counting import count_characters
+from apps.generation.kinds import FieldSpec, KindSpec, kind_resolve
 from apps.jobs.domain import (
     FINAL_JOB_STATUSES,
     REVIEWABLE_ITEM_STATUSES,
@@ -60,7 +61,7 @@ def item_edit(*, item: JobItem, content: dict, author: Actor,
     if read.status not in REVIEWABLE_ITEM_STATUSES:
         raise _conflict(item, revision)
     rules = item_check_rules(read)
-    merged = _content_clean(kind=read.job.kind, current=read.content or {}, changes=content)
+    merged = _content_clean(kind=read.job.kind_spec, current=read.content or {}, changes=content)
     # Checked before the row is locked: the checks take a while (a web process loads its
     # language models on the first), and the lock would hold every other review of the item.
     report = content_check(merged, rules)
@@ -72,7 +73,7 @@ def item_edit(*, item: JobItem, content: dict, author: Actor,
                 or (revision is not None and locked.revision != revision)):
             raise _conflict(item, revision)
         if locked.content != read.content:  # another edit landed since the read
-            merged = _content_clean(kind=read.job.kind, current=locked.content or {},
+            merged = _content_clean(kind=read.job.kind_spec, current=locked.content or {},
                                     changes=content)
             report = content_check(merged, rules)
         number = locked.revision + 1
@@ -189,14 +190,15 @@ def _note_clean(note) -> str:
 # --- Validating an edit like the model's output ---------------------------------------
 
 
-def _content_clean(*, kind: str, current: dict, changes) -> dict:
+def _content_clean(*, kind: "str | KindSpec", current: dict, changes) -> dict:
     """The item's content with `changes` applied, validated as the kind's schema takes the
     model's answer (fields, types, bullet counts), plus the kind's platform limits; raises
     InvalidInput with every field at fault."""
     if not isinstance(changes, dict) or not changes:
         message = _("Send the content fields to change.")
         raise InvalidInput(message, fields={"content": [message]})
-    fields = CONTENT_FIELDS[kind]
+    kind = kind_resolve(kind)
+    fields = kind.field_names
     errors: dict[str, list[str]] = {}
     for name in changes:
         if name not in fields:
@@ -204,41 +206,42 @@ def _content_clean(*, kind: str, current: dict, changes) -> dict:
                                          % {"fields": ", ".join(fields)}]
     merged = {**current, **changes}
     cleaned = {}
-    for name, limit in fields.items():
-        value = merged.get(name)
-        if name in LIST_FIELDS:
-            cleaned[name] = _list_clean(f"content.{name}", value, limit, errors)
+    for spec in kind.fields:
+        value = merged.get(spec.name)
+        if spec.is_list:
+            cleaned[spec.name] = _list_clean(f"content.{spec.name}", value, spec, errors)
         else:
-            cleaned[name] = _text_clean(f"content.{name}", value, limit, errors)
+            cleaned[spec.name] = _text_clean(f"content.{spec.name}", value, spec, errors)
     if errors:
         raise InvalidInput(fields=errors)
     return cleaned
 
 
-def _text_clean(path: str, value, limit: int, errors: dict) -> str:
+def _text_clean(path: str, value, spec: FieldSpec, errors: dict) -> str:
     if not isinstance(value, str):
         errors[path] = [_("Write this field as text.")]
         return ""
     value = value.strip()
-    if not value:
+    if not value and spec.required:
         errors[path] = [_("This field may not be empty.")]
-    elif len(value) > limit:
+    elif (count := count_characters(value, spec.counting)) > spec.max_chars:
         errors[path] = [_("At most %(limit)s characters; this has %(count)s.")
-                        % {"limit": limit, "count": len(value)}]
+                        % {"limit": spec.max_chars, "count": count}]
     return value
 
 
-def _list_clean(path: str, value, limit: int, errors: dict) -> list[str]:
+def _list_clean(path: str, value, spec: FieldSpec, errors: dict) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
         errors[path] = [_("Write this field as a list of texts.")]
         return []
     for index, entry in enumerate(value):
-        if len(entry.strip()) > limit:
+        if (count := count_characters(entry.strip(), spec.counting)) > spec.max_chars:
             errors[f"{path}.{index}"] = [_("At most %(limit)s characters; this has %(count)s.")
-                                         % {"limit": limit, "count": len(entry.strip())}]
+                                         % {"limit": spec.max_chars, "count": count}]
     # Blank entries are dropped, as they are from the model's answer.
     entries = [entry.strip() for entry in value if entry.strip()]
-    if not BULLETS_MIN <= len(entries) <= BULLETS_MAX:
+    if not spec.min_entries <= len(entries) <= spec.max_entries:
         errors[path] = [_("Give %(min)s to %(max)s entries; this has %(count)s.")
-                        % {"min": BULLETS_MIN, "max": BULLETS_MAX, "count": len(entries)}]
+                        % {"min": spec.min_entries, "max": spec.max_entries,
+                           "count": len(entries)}]
     return entries
