@@ -44,7 +44,7 @@ class Likeness:
 
 
 def content_words(content: dict) -> list[str]:
-    """The normalised words of every text field of `content`, in field order."""
+    """The normalised words of every text field of `content`, fields in key order."""
     return normalised_words(" ".join(_texts(content)))
 
 
@@ -88,8 +88,11 @@ def _texts(value) -> Iterable[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for entry in value.values():
-            yield from _texts(entry)
+        # In the order of the keys, not of the dict: a content read back from
+        # PostgreSQL's jsonb has its keys in another order than a parsed answer, and the
+        # bigrams across two fields must not depend on it.
+        for key in sorted(value):
+            yield from _texts(value[key])
     elif isinstance(value, list | tuple):
         for entry in value:
             yield from _texts(entry)

@@ -219,7 +219,8 @@ class JobItemListApi(CsvExportMixin, ApiView):
             return response
         paginator = StandardPagination()
         page = paginator.paginate_queryset(filters.qs, request, view=self)
-        return paginator.get_paginated_response(JobItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response(
+            JobItemSerializer(page, many=True, context={"kind": job.kind_spec}).data)
 
 
 def _google_ads_response(job, items) -> StreamingHttpResponse:

@@ -383,6 +383,17 @@ class JobItemSerializer(serializers.ModelSerializer):
                                          "user:<username>; empty while pending."},
             "review_note": {"help_text": "The note of the last rejection."}}
 
+    def to_representation(self, item: JobItem) -> dict:
+        data = super().to_representation(item)
+        if isinstance(data.get("content"), dict):
+            # In the kind's field order, as the prompt and the CSV have it: PostgreSQL's
+            # jsonb keeps keys in its own order. A list passes its job's kind in context.
+            kind = self.context.get("kind") or item.job.kind_spec
+            rank = {name: index for index, name in enumerate(kind.field_names)}
+            data["content"] = dict(sorted(data["content"].items(),
+                                          key=lambda pair: rank.get(pair[0], len(rank))))
+        return data
+
     def get_cost_usd(self, item: JobItem) -> str:
         return money(item.cost_usd)
 

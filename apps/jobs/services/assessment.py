@@ -117,13 +117,16 @@ def item_siblings(item: JobItem) -> tuple[SiblingContent, ...]:
                  if isinstance(content, dict))
 
 
-def sibling_openings(siblings: tuple[SiblingContent, ...]) -> tuple[str, ...]:
-    """Each sibling's first text field (a headline, a title): what the prompt asks the
-    model not to reuse. A few words each, so the prompt stays small."""
+def sibling_openings(siblings: tuple[SiblingContent, ...],
+                     field_names: list[str]) -> tuple[str, ...]:
+    """Each sibling's first text field in the kind's order (a headline, a title): what
+    the prompt asks the model not to reuse. A few words each, so the prompt stays small.
+    The kind's order, since a stored content's keys come back in jsonb's order."""
     openings = []
     for sibling in siblings:
-        first = next((value for value in sibling.content.values()
-                      if isinstance(value, str) and value.strip()), None)
+        first = next((sibling.content[name] for name in field_names
+                      if isinstance(sibling.content.get(name), str)
+                      and sibling.content[name].strip()), None)
         if first is not None:
             openings.append(first.strip())
     return tuple(openings)

@@ -102,7 +102,8 @@ def _generate(item: JobItem) -> None:
                 prompt = prompt_build(brand=brand, kind=kind, locale=item.locale,
                                       item=item_input, feedback=feedback, variant=VariantAsk(
                                           number=item.variant, count=item.variants,
-                                          avoid=sibling_openings(rules.siblings)))
+                                          avoid=sibling_openings(rules.siblings,
+                                                               kind.field_names)))
                 route = _live_route(item, job, catalog, item_input, prompt)
                 _pace(route, prompt)
                 result = route_call(LLMRequest(
