@@ -33,6 +33,7 @@ from apps.brands.glossary import (
     unsupported_language_message,
     unsupported_locale_message,
 )
+from apps.core.csvtext import csv_delimiter, csv_text
 from apps.localization.locales import locale_tags
 
 COLUMNS = ("term", "source_language", "language", "translation", "note", "do_not_translate",
@@ -103,18 +104,9 @@ def _text(value: str) -> str:
     return value
 
 
-def _delimiter(header_line: str) -> str:
-    # Spreadsheets in locales with a decimal comma (es, ru) save CSV with ";".
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
 def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    # UTF-16 without a BOM decodes as "UTF-8" full of NULs; no CSV text has NULs.
-    if text is None or "\x00" in text:
+    text = csv_text(data)
+    if text is None:
         raise GlossaryCsvInvalid([GlossaryCsvError(0, "", _("The file is not UTF-8 text."))])
     return text
 
@@ -126,7 +118,7 @@ def glossary_from_csv(data: bytes) -> list[dict]:
     """
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=_delimiter(text.split("\n", 1)[0]), strict=True)
+                        delimiter=csv_delimiter(text), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader, [])]
     except csv.Error:

@@ -28,16 +28,27 @@ from apps.jobs.models import ItemRevision, Job, JobItem
 from apps.localization.locales import SHORTHANDS, locale_resolve, locale_tags
 
 
-def image_url_is_public(url: str) -> None:
-    # A self-hosted vision model fetches images from inside our network: a URL that
-    # points there (loopback, private ranges, metadata, local names) is refused, and so
-    # is one whose host another parser could read differently ("127.0.0.1\\@example.com").
-    problem = url_authority_problem(url)
-    if problem:
-        raise serializers.ValidationError(URL_AUTHORITY_MESSAGES[problem], code=problem)
-    if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
-        raise serializers.ValidationError(
-            _("Image URLs must be public http or https addresses."))
+def _public_url_validator(message):
+    """A validator that refuses a URL pointing inside our network (loopback, private
+    ranges, metadata, local names) or whose host another parser could read differently
+    ("127.0.0.1\\@example.com"), and any scheme but http(s)."""
+
+    def validate(url: str) -> None:
+        problem = url_authority_problem(url)
+        if problem:
+            raise serializers.ValidationError(URL_AUTHORITY_MESSAGES[problem], code=problem)
+        if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
+            raise serializers.ValidationError(message)
+
+    return validate
+
+
+# A self-hosted vision model fetches images from inside our network.
+image_url_is_public = _public_url_validator(
+    _("Image URLs must be public http or https addresses."))
+# Shown to the model and written into ad exports.
+landing_url_is_public = _public_url_validator(
+    _("The landing URL must be a public http or https address."))
 
 
 def unsupported_locale_message(tag) -> str:
@@ -53,15 +64,6 @@ def price_text(price: Decimal) -> str:
     return f"{price:.2f}" if places <= 2 else str(price.normalize())
 
 
-def landing_url_is_public(url: str) -> None:
-    # Shown to the model and written into ad exports: a public web address only, checked
-    # as image URLs are (no loopback, private ranges or ambiguous hosts).
-    problem = url_authority_problem(url)
-    if problem:
-        raise serializers.ValidationError(URL_AUTHORITY_MESSAGES[problem], code=problem)
-    if urlsplit(url).scheme not in ("http", "https") or url_is_private(url):
-        raise serializers.ValidationError(
-            _("The landing URL must be a public http or https address."))
 
 
 class BriefProductSerializer(StrictFieldsMixin, serializers.Serializer):

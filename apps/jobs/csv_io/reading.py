@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
+from apps.core.csvtext import csv_delimiter, csv_text
 from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.jobs import limits
 
@@ -60,16 +61,12 @@ def items_from_csv(data: bytes, *, max_rows: int, max_bytes: int) -> list[dict]:
         raise CsvInvalid([CsvCellError(0, "", _(
             "The file has %(size)s bytes; the limit is %(limit)s bytes.") % {
             "size": len(data), "limit": max_bytes})])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    # UTF-16 without a BOM decodes as "UTF-8" full of NULs; no CSV text has NULs.
-    if text is None or "\x00" in text:
+    text = csv_text(data)
+    if text is None:
         raise CsvInvalid([CsvCellError(0, "", _("The file is not UTF-8 text."))])
 
     # strict: an unclosed quote is an error rather than silently eating the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text),
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text),
                         quotechar='"', skipinitialspace=True, strict=True)
     errors: list[CsvCellError] = []
     items: list[dict] = []
@@ -124,23 +121,6 @@ class _Columns:
     names: dict[str, str]  # known column -> its header text, for error reports
     unnamed: frozenset[int]  # indexes of header cells left empty
     width: int
-
-
-def _delimiter(text: str) -> str:
-    """Semicolon when the header line has more of them than commas outside quotes.
-
-    Spreadsheets in locales with a decimal comma (de, ru, es …) save CSV with `;`.
-    """
-    counts = {",": 0, ";": 0}
-    quoted = False
-    for char in text:
-        if char == '"':
-            quoted = not quoted  # a doubled "" inside quotes toggles twice: no change
-        elif not quoted and char in "\r\n":
-            break
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return ";" if counts[";"] > counts[","] else ","
 
 
 def _is_blank(record: list[str]) -> bool:
