@@ -4,6 +4,7 @@ limits enforced by the checks and the review desk, its fields in the exports."""
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -195,3 +196,18 @@ def test_the_review_desk_holds_an_edit_to_the_custom_limit(api, brand, push_kind
         "content.title": ["At most 40 characters; this has 41."]}
     item.refresh_from_db()
     assert grapheme_count(item.content["title"]) <= 40
+
+
+def test_an_optional_field_may_be_answered_empty(api, brand, push_kind, sim):
+    script(sim, {"content": json.dumps({
+        "title": "Say hello to Oak desk lamp 1",
+        "message": "Careful quality control means that you can rely on it for many years.",
+        "perks": ["Light and comfortable for everyday use", "Easy to clean and easy to care for"],
+        "note": ""})})
+
+    job_id = generated(api, [product(1)], locales=("en",))
+
+    item = JobItem.objects.get(job_id=job_id)
+    calls = GenerationAttempt.objects.filter(item=item).count()
+    assert (item.status, item.content["note"], calls) == (JobItem.Status.SUCCEEDED, "", 1), \
+        item.checks
