@@ -138,7 +138,7 @@ def test_another_workspaces_kind_is_an_unknown_kind(other_api, other_workspace, 
                "custom kind of this workspace (GET /api/v1/kinds/ lists them).")
     for response in (job, estimate):
         assert response.status_code == 400
-        assert response.json()["error"]["code"] == "unknown_kind"
+        assert response.json()["error"]["code"] == "invalid"
         assert response.json()["error"]["fields"] == {"kind": [message]}
     assert not Job.objects.exists()
 

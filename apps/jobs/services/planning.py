@@ -82,7 +82,7 @@ def kind_for(*, workspace: Workspace, submission: JobSubmission
         message = _("Unknown kind “%(kind)s”. Use a built-in kind (%(kinds)s) or a custom kind "
                     "of this workspace (GET /api/v1/kinds/ lists them).") % {
             "kind": submission.kind, "kinds": ", ".join(BUILTIN_KINDS)}
-        raise InvalidInput(message, code="unknown_kind", fields={"kind": [message]})
+        raise InvalidInput(message, fields={"kind": [message]})
     if submission.channel:
         message = _("Only social_post takes a channel; leave it out for %(kind)s.") % {
             "kind": submission.kind}
