@@ -211,3 +211,14 @@ def test_an_optional_field_may_be_answered_empty(api, brand, push_kind, sim):
     calls = GenerationAttempt.objects.filter(item=item).count()
     assert (item.status, item.content["note"], calls) == (JobItem.Status.SUCCEEDED, "", 1), \
         item.checks
+
+
+def test_the_cache_serves_the_same_kind_but_never_an_edited_one(api, brand, push_kind):
+    generated(api, [product(1)])
+    again = submit(api, [product(1)]).json()
+    push_kind.kind_fields.filter(name="message").update(max_chars=100)
+    custom_kind_version_create(kind=push_kind)
+    edited = submit(api, [product(1)]).json()
+
+    assert (again["status"], Job.objects.get(pk=again["id"]).items_cached) == ("succeeded", 1)
+    assert (edited["status"], Job.objects.get(pk=edited["id"]).items_cached) == ("queued", 0)
