@@ -17,6 +17,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.accounts.services import api_key_create, workspace_get_or_create
+from apps.brands.custom_kinds import FieldDraft, KindDraft, custom_kind_create
 from apps.brands.services import brand_create
 from apps.generation.catalog import catalog_cache_clear
 from apps.generation.traffic import route_learned_forget
@@ -300,3 +301,24 @@ def flagged(workspace, sim, *, count=1, locales=("en",)) -> list[JobItem]:
         item_generate(item_id=item.pk)
     return [JobItem.objects.get(pk=item.pk) for item in items]
 
+
+
+# --- A workspace's own kind (apps.brands.custom_kinds) ------------------------
+
+PUSH_KIND = KindDraft(
+    slug="push_notification", name="Push notification",
+    instructions="Write a push notification for the shop's app: a short title and a message "
+                 "that makes the reader open the app, and the perks of the product.",
+    fields=(
+        FieldDraft(name="title", label="Title", is_list=False, min_chars=5, max_chars=40),
+        FieldDraft(name="message", label="Message", is_list=False, min_chars=20,
+                   max_chars=120),
+        FieldDraft(name="perks", label="Perks", is_list=True, min_chars=10, max_chars=60,
+                   min_entries=2, max_entries=4),
+        FieldDraft(name="note", label="Note", is_list=False, max_chars=200, required=False),
+    ))
+
+
+@pytest.fixture
+def push_kind(workspace):
+    return custom_kind_create(workspace=workspace, draft=PUSH_KIND)

@@ -10,7 +10,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.brands import limits
+from apps.brands import (
+    custom_kinds_admin,  # noqa: F401  (registers the custom kinds' admin)
+    limits,
+)
+from apps.brands.custom_kinds import custom_kind_specs_for_workspace
 from apps.brands.glossary import entry_shape_problem, glossary_duplicates
 from apps.brands.glossary_csv import COLUMNS as GLOSSARY_CSV_COLUMNS
 from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
@@ -168,10 +172,22 @@ class VersionInline(admin.TabularInline):
 
 
 class PreviewForm(forms.Form):
-    # Every built-in kind, a social post once per channel ("social_post:x").
+    # Every built-in kind, a social post once per channel ("social_post:x"), then the
+    # workspace's own kinds by slug.
     kind = forms.ChoiceField(label=_("kind"), choices=KIND_KEY_CHOICES)
     product = forms.JSONField(label=_("sample product"), initial=SAMPLE_PRODUCT,
                               widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
+
+    def __init__(self, *args, custom_kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.custom_kinds = {spec.slug: spec for spec in custom_kinds}
+        self.fields["kind"].choices = [*KIND_KEY_CHOICES, *(
+            (spec.slug, spec.label) for spec in custom_kinds)]
+
+    def kind_spec(self):
+        """The chosen kind: a built-in's key, or a custom kind's spec."""
+        key = self.cleaned_data["kind"]
+        return self.custom_kinds.get(key, key)
 
     def clean_product(self):
         product = self.cleaned_data["product"]
@@ -261,13 +277,15 @@ class BrandTemplateAdmin(admin.ModelAdmin):
         """The exact prompt the pipeline would send for a sample product, per locale."""
         brand = self._brand_or_404(request, pk)
         version = brand.versions.order_by("-number").first()
-        form = PreviewForm(request.GET or None)
-        kind, product = "product_description", SAMPLE_PRODUCT
+        form = PreviewForm(request.GET or None, custom_kinds=custom_kind_specs_for_workspace(
+            workspace=brand.workspace))
+        kind, spec, product = "product_description", "product_description", SAMPLE_PRODUCT
         if form.is_valid():
-            kind, product = form.cleaned_data["kind"], form.cleaned_data["product"]
+            kind, spec = form.cleaned_data["kind"], form.kind_spec()
+            product = form.cleaned_data["product"]
         item = ItemInput.from_product(product)
         prompts = [
-            (tag, prompt_build(brand=version.snapshot, kind=kind, locale=tag, item=item).messages)
+            (tag, prompt_build(brand=version.snapshot, kind=spec, locale=tag, item=item).messages)
             for tag in locale_tags()
         ]
         context = {

@@ -28,3 +28,15 @@ EXAMPLE_JSON_MAX_DEPTH = 5
 GLOSSARY_MAX_ENTRIES = 500
 GLOSSARY_TERM_MAX_CHARS = 200  # a term and each of its renderings
 GLOSSARY_NOTES_MAX_CHARS = 500
+
+# Custom kinds (apps.brands.custom_kinds): a kind a workspace defines in the admin. Every
+# field is an answer the model writes for every item, so they are few; a list field's
+# entries are bounded like Google's 15 headlines, with room to spare.
+CUSTOM_KIND_FIELDS_MAX = 20
+CUSTOM_KIND_ENTRIES_MAX = 50
+CUSTOM_KIND_INSTRUCTIONS_MAX_CHARS = 4000
+CUSTOM_KIND_FIELD_NAME_MAX_CHARS = 40
+CUSTOM_KIND_FIELD_LABEL_MAX_CHARS = 100
+# What one answer can hold, in characters per output token: the floor of the languages we
+# write (Cyrillic and Spanish spend more tokens per character than English).
+CHARS_PER_OUTPUT_TOKEN = 3

@@ -170,3 +170,93 @@ class BrandGlossaryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class CustomKind(models.Model):
+    """A content kind a workspace defines itself (a push notification, a marketplace
+    listing): its instructions and fields. Every save makes an immutable CustomKindVersion,
+    which a job of the kind pins, as it pins its brand version. Validation lives in
+    `apps.brands.custom_kinds`, shared by the admin and any API."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE,
+                                  related_name="custom_kinds", verbose_name=_("workspace"))
+    slug = models.SlugField(
+        _("slug"), max_length=64,
+        help_text=_("What the API calls the kind (“kind”: “push_notification”): lowercase "
+                    "letters, digits, - and _, starting with a letter."))
+    name = models.CharField(_("name"), max_length=200)
+    instructions = models.TextField(
+        _("instructions"),
+        help_text=_("What to write and how, as you would brief a copywriter. The brand's "
+                    "voice and rules are added to it."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("custom kind")
+        verbose_name_plural = _("custom kinds")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"],
+                                    name="custom_kind_slug_unique_per_workspace"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomKindField(models.Model):
+    """One field of a custom kind's output: text, or a list of texts."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        LIST = "list", _("List of texts")
+
+    kind = models.ForeignKey(CustomKind, on_delete=models.CASCADE, related_name="kind_fields",
+                             verbose_name=_("custom kind"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(
+        _("field name"), max_length=40,
+        help_text=_("The key in the output: lowercase letters, digits and _, starting with a "
+                    "letter."))
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=8, choices=Type.choices, default=Type.TEXT)
+    min_chars = models.PositiveIntegerField(_("min characters"), default=1)
+    max_chars = models.PositiveIntegerField(_("max characters"),
+                                            help_text=_("For a list, of each entry."))
+    min_entries = models.PositiveSmallIntegerField(_("min entries"), default=1,
+                                                   help_text=_("Lists only."))
+    max_entries = models.PositiveSmallIntegerField(_("max entries"), default=1,
+                                                   help_text=_("Lists only."))
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["kind", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomKindVersion(models.Model):
+    """A frozen custom kind: `spec` is its KindSpec as JSON (apps.generation.kinds). Jobs
+    pin one, so an edit never changes a running or finished job."""
+
+    kind = models.ForeignKey(CustomKind, on_delete=models.CASCADE, related_name="versions",
+                             verbose_name=_("custom kind"))
+    number = models.PositiveIntegerField(_("version"))
+    spec = models.JSONField(_("definition"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("custom kind version")
+        verbose_name_plural = _("custom kind versions")
+        ordering = ["kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"],
+                                    name="custom_kind_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.number}"

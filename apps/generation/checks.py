@@ -65,7 +65,8 @@ MAX_CYRILLIC_SHARE_LATIN = 0.2
 def content_check(content: dict, rules: CheckRules) -> CheckReport:
     """Every check on every string of `content` (list entries as `field.N`), and the
     score; under `rules.min_quality` the content fails even if no single check did."""
-    strings = list(_strings(content))
+    # An empty string is an optional field left empty: the schema refuses a required one.
+    strings = [string for string in _strings(content) if string[2].strip()]
     banned = [_Term(term, _term_keys(term, rules.language)) for term in rules.banned_terms]
     required = [_Term(term, _term_keys(term, rules.language)) for term in rules.required_terms]
     found_required: set[str] = set()

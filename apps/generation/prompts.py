@@ -230,7 +230,8 @@ def system_message(brand: dict, kind: "str | KindSpec") -> str:
     schema = output_schema(kind).json_schema(with_bounds=False)
     sections = [
         f'You are the in-house copywriter of the brand "{escape_tags(brand["name"])}".\n',
-        kind.instructions + "\n",
+        # A custom kind's instructions are a customer's text (apps.brands.custom_kinds).
+        escape_tags(kind.instructions) + "\n",
         _limit_lines(kind),
         f"Brand voice and tone:\n{escape_tags(brand['voice'])}\n",
         _tone_line(brand),

@@ -1,13 +1,16 @@
 """The kinds API: every content kind a job may ask for, with its fields and limits.
 
 Read from the registry (apps.generation.kinds), so the list is the one the schemas,
-prompts and checks use; labels come in the caller's language.
+prompts and checks use; labels come in the caller's language. The workspace's own kinds
+(apps.brands.custom_kinds) follow the built-in ones, each as its latest version defines
+it, in the same shape.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from apps.brands.custom_kinds import custom_kind_specs_for_workspace
 from apps.core.api import ApiView
 from apps.core.schema import ERRORS
 from apps.generation.kinds import BUILTIN_KINDS
@@ -58,7 +61,8 @@ class KindOutputSerializer(serializers.Serializer):
 
     slug = serializers.CharField()
     label = serializers.CharField()
-    builtin = serializers.SerializerMethodField()
+    builtin = serializers.SerializerMethodField(
+        help_text="false for a kind the workspace defined in the admin.")
     fields = FieldOutputSerializer(many=True)
     channels = ChannelOutputSerializer(
         many=True, help_text="Empty, or the channels of which a job must choose one "
@@ -67,7 +71,7 @@ class KindOutputSerializer(serializers.Serializer):
     rules = serializers.SerializerMethodField()
 
     def get_builtin(self, spec) -> bool:
-        return True
+        return spec.slug in BUILTIN_KINDS
 
     def get_rules(self, spec) -> list[str]:
         """The kind-wide rules, as sentences in English (like the checks' reports)."""
@@ -84,9 +88,12 @@ class KindListSerializer(serializers.Serializer):
 
 
 class KindListApi(ApiView):
-    """The content kinds: fields, limits, channels, rules."""
+    """The content kinds: fields, limits, channels, rules; the built-in ones, then the
+    workspace's own."""
 
     @extend_schema(operation_id="kinds_list",
                    responses={200: KindListSerializer, 401: ERRORS[401]})
     def get(self, request):
-        return Response(KindListSerializer({"results": BUILTIN_KINDS.values()}).data)
+        custom = custom_kind_specs_for_workspace(workspace=request.user.workspace)
+        return Response(KindListSerializer(
+            {"results": [*BUILTIN_KINDS.values(), *custom]}).data)

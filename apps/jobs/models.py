@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Workspace
-from apps.brands.models import BrandTemplateVersion
+from apps.brands.models import BrandTemplateVersion, CustomKindVersion
 from apps.generation.kinds import KIND_CHOICES, KindSpec, kind_get
 
 MONEY = {"max_digits": 14, "decimal_places": 8, "default": 0}
@@ -29,8 +29,13 @@ class Job(models.Model):
                                   verbose_name=_("workspace"))
     brand_version = models.ForeignKey(BrandTemplateVersion, on_delete=models.PROTECT,
                                       related_name="jobs", verbose_name=_("brand version"))
-    # A kind of the registry (apps.generation.kinds), and the network a social post is for.
+    # A kind of the registry (apps.generation.kinds), and the network a social post is for;
+    # or the slug of a workspace's custom kind, whose version the job pins.
     kind = models.CharField(_("kind"), max_length=64, choices=KIND_CHOICES)
+    kind_version = models.ForeignKey(
+        CustomKindVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs",
+        verbose_name=_("custom kind version"),
+        help_text=_("The custom kind's definition the job was submitted with."))
     channel = models.CharField(_("channel"), max_length=32, blank=True, default="")
     locales = models.JSONField(_("locales"))
     model_policy = models.CharField(_("model policy"), max_length=64)
@@ -77,8 +82,15 @@ class Job(models.Model):
 
     @property
     def kind_spec(self) -> KindSpec:
-        """The kind the job writes, as written for its channel."""
+        """The kind the job writes, as written for its channel; a custom kind as the
+        version the job pinned defines it, whatever was edited since."""
+        if self.kind_version_id is not None:
+            return KindSpec.from_dict(self.kind_version.spec)
         return kind_get(self.kind, self.channel)
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.kind_spec.label)
 
     @property
     def items_pending(self) -> int:

@@ -30,7 +30,7 @@ def items_to_review_count() -> int:
 def jobs_open(*, limit: int) -> list[Job]:
     """Jobs that may still change (queued, running, paused), newest first."""
     return list(Job.objects.filter(status__in=OPEN_JOB_STATUSES)
-                .select_related("workspace", "brand_version__brand")
+                .select_related("workspace", "brand_version__brand", "kind_version")
                 .order_by("-created_at", "-pk")[:limit])
 
 

@@ -15,8 +15,9 @@ from apps.jobs.models import GenerationAttempt, Job, JobItem
 
 
 def job_list_for_workspace(*, workspace: Workspace) -> QuerySet[Job]:
-    return Job.objects.filter(workspace=workspace).select_related("brand_version__brand").order_by(
-        "-created_at", "-pk")
+    return (Job.objects.filter(workspace=workspace)
+            .select_related("brand_version__brand", "kind_version")
+            .order_by("-created_at", "-pk"))
 
 
 def job_get_for_workspace(*, workspace: Workspace, job_id: str) -> Job | None:

@@ -19,7 +19,7 @@ from apps.core.validation import (
     json_value_validate,
 )
 from apps.generation.catalog import catalog_model_keys
-from apps.generation.kinds import BUILTIN_KINDS, KIND_CHOICES
+from apps.generation.kinds import BUILTIN_KINDS
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs import limits
@@ -165,7 +165,10 @@ def _brief_product(product: dict) -> dict:
 
 
 class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KIND_CHOICES)
+    kind = serializers.CharField(
+        max_length=64,
+        help_text="A built-in kind (" + ", ".join(BUILTIN_KINDS) + ") or the slug of one of "
+                  "the workspace's custom kinds; GET /api/v1/kinds/ lists them all.")
     channel = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default="",
         help_text="For `social_post` (required there): x, instagram, linkedin or facebook. "
@@ -314,7 +317,7 @@ class JobCreateFormSerializer(JobCreateSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.CharField()
     brand = serializers.CharField(source="brand_version.brand.slug")
     brand_version = serializers.IntegerField(source="brand_version.number")
     model = serializers.CharField(source="model_policy")

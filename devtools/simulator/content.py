@@ -370,6 +370,9 @@ class PromptInfo:
     variant: int = 1  # the A/B variant asked for, of `variant_count`
     variant_count: int = 1
     limits: dict[str, Limit] = field(default_factory=dict)  # the prompt's "Hard limits"
+    # A kind the simulator has no copy for (a workspace's own): the JSON Schema its system
+    # message gives, answered from as a model does when the route sends no schema.
+    schema: dict[str, Any] | None = None
 
     @property
     def language(self) -> str:
@@ -417,6 +420,8 @@ def read_prompt(messages: list[Any]) -> PromptInfo:
     if kind:
         normalized = kind.lower().replace("-", "_")
         info.kind = normalized if normalized in KINDS else PRODUCT_DESCRIPTION
+        if normalized not in KINDS:
+            info.schema = _stated_schema(search_order)
     info.locale = _first_match(LOCALE_PATTERN, search_order) or DEFAULT_LANGUAGE
     info.data = _first_data_block(search_order)
     info.required_terms = _listed_terms(REQUIRED_TERMS_HEADING, search_order)
@@ -426,6 +431,23 @@ def read_prompt(messages: list[Any]) -> PromptInfo:
         info.variant, info.variant_count = int(match.group(1)), int(match.group(2))
     info.limits = read_limits(search_order)
     return info
+
+
+SCHEMA_MARKER = "matching this JSON Schema:\n"
+
+
+def _stated_schema(texts: list[str]) -> dict[str, Any] | None:
+    for text in texts:
+        start = text.rfind(SCHEMA_MARKER)
+        if start < 0:
+            continue
+        try:
+            schema = json.loads(text[start + len(SCHEMA_MARKER):].strip())
+        except ValueError:
+            continue
+        if isinstance(schema, dict):
+            return schema
+    return None
 
 
 def _search_order(messages: list[Any], texts: list[str]) -> list[str]:
@@ -509,7 +531,9 @@ def generate_content(
         return channel_content(kind, language, values, data, rng, limits or {},
                                list(properties) if isinstance(properties, dict) else None)
     if schema and isinstance(schema.get("properties"), dict):
-        return _fill_object(schema, kind, draft)
+        # Any other kind (a workspace's own) is answered from its schema, within the
+        # limits its prompt states, as a compliant model would.
+        return _fill_object(_with_limits(schema, limits or {}), kind, draft)
     fields = MARKETING_FIELDS if kind == MARKETING_COPY else PRODUCT_FIELDS
     return {name: draft.values[name] for name in fields}
 
@@ -615,6 +639,25 @@ def _attribute_value(value: Any) -> str:
     return str(value)[:MAX_ATTRIBUTE_VALUE_CHARS]
 
 
+def _with_limits(schema: dict[str, Any], limits: dict[str, Limit]) -> dict[str, Any]:
+    """The schema with the prompt's "Hard limits" as its length and count keywords."""
+    properties = dict(schema["properties"])
+    for name, limit in limits.items():
+        sub = properties.get(name)
+        if not isinstance(sub, dict):
+            continue
+        if _schema_type(sub) == "array":
+            items = {**(sub.get("items") if isinstance(sub.get("items"), dict) else {}),
+                     "maxLength": limit.max_chars}
+            sub = {**sub, "items": items}
+            if limit.min_entries is not None:
+                sub |= {"minItems": limit.min_entries, "maxItems": limit.max_entries}
+        else:
+            sub = {**sub, "maxLength": limit.max_chars}
+        properties[name] = sub
+    return {**schema, "properties": properties}
+
+
 def _fill_object(schema: dict[str, Any], kind: str, draft: _Draft) -> dict[str, Any]:
     return {
         name: _fill_value(name, subschema if isinstance(subschema, dict) else {}, kind, draft)
@@ -683,14 +726,29 @@ def _draft_key_for(property_name: str, kind: str) -> str | None:
 def fit_text(
     text: str, min_length: int | None, max_length: int | None, draft: _Draft | None = None
 ) -> str:
-    """Pads with another sentence below min_length; cuts at a word boundary above max_length."""
+    """Pads with another sentence below min_length; above max_length, keeps the whole
+    sentences that fit, else the draft's shorter texts (a title, a call to action) that
+    do, else cuts at a word boundary."""
     index = 0
     while isinstance(min_length, int) and len(text) < min_length and draft is not None:
         text = f"{text.rstrip()} {draft.padding(index)}"
         index += 1
     if isinstance(max_length, int) and len(text) > max_length:
-        text = truncate_at_word(text, max_length)
+        text = _within(text, max_length, draft)
     return text
+
+
+def _within(text: str, max_length: int, draft: _Draft | None) -> str:
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if len(f"{kept} {sentence}".strip()) > max_length:
+            break
+        kept = f"{kept} {sentence}".strip()
+    if kept:
+        return kept
+    shorter = [value for value in (draft.values.values() if draft else ())
+               if isinstance(value, str) and 0 < len(value) <= max_length]
+    return max(shorter, key=len) if shorter else truncate_at_word(text, max_length)
 
 
 def truncate_at_word(text: str, max_length: int) -> str:

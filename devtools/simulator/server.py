@@ -537,7 +537,7 @@ def malformed_text(content: dict[str, Any]) -> str:
 def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -> str:
     if outcome.raw_content is not None:
         return str(outcome.raw_content)
-    schema = response_schema(body.get("response_format"))
+    schema = response_schema(body.get("response_format")) or prompt.schema
     language = outcome.language or prompt.language
     # A scripted `as_variant` writes that variant's text (a model ignoring the variant it
     # was asked for); asked again, the variant gets its own text.

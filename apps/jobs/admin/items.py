@@ -96,7 +96,7 @@ class JobItemAdmin(ReadOnlyAdmin):
                     "review", "quality", "cost", "problem")
     list_filter = ("review", "status", ("job", admin.RelatedOnlyFieldListFilter), BrandFilter,
                    "locale", KindFilter, FailedCheckFilter, QualityFilter, "model_used")
-    list_select_related = ("job__brand_version__brand",)
+    list_select_related = ("job__brand_version__brand", "job__kind_version")
     search_fields = ("sku", "job__id")
     actions = ["approve_selected"]
     fields = ("job", "sku", "locale", "status", "billed_calls", "runs", "quality", "model",
@@ -150,7 +150,7 @@ class JobItemAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("kind"), ordering="job__kind")
     def kind(self, item):
-        return item.job.get_kind_display()
+        return item.job.kind_label
 
     @admin.display(description=_("brand"))
     def brand(self, item):

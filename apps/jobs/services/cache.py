@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core.digest import json_digest
+from apps.generation.kinds import BUILTIN_KINDS, KindSpec
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import ContentCacheEntry, JobItem
 
@@ -25,12 +26,21 @@ def cache_key(*, workspace_id: int, version_id: int, kind: str, locale: str, ite
     return json_digest(shape)
 
 
+def kind_cache_name(kind: KindSpec) -> str:
+    """The kind as the cache key names it: a built-in by its key ("social_post:x"), a
+    custom kind by its whole definition, so an edited kind never gets the old kind's text."""
+    if kind.slug in BUILTIN_KINDS:
+        return kind.key
+    return f"{kind.slug}@{json_digest(kind.as_dict())}"
+
+
 def item_cache_key(item: JobItem) -> str:
     """The key of an item's own output."""
     job = item.job
     return cache_key(workspace_id=job.workspace_id, version_id=job.brand_version_id,
-                     kind=job.kind_spec.key, locale=item.locale, item=ItemInput(**item.input),
-                     model=item.model, variant=item.variant, variants=item.variants)
+                     kind=kind_cache_name(job.kind_spec), locale=item.locale,
+                     item=ItemInput(**item.input), model=item.model, variant=item.variant,
+                     variants=item.variants)
 
 
 def cache_lookup(*, workspace_id: int, keys: set[str]) -> dict[str, ContentCacheEntry]:

@@ -8,18 +8,19 @@ from functools import partial
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
-from apps.brands.models import BrandTemplateVersion
+from apps.brands.custom_kinds import custom_kind_latest_version
+from apps.brands.models import BrandTemplateVersion, CustomKindVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.core.errors import InvalidInput
 from apps.generation.catalog import ModelSpec, catalog_get
-from apps.generation.kinds import expected_output_tokens
+from apps.generation.kinds import BUILTIN_KINDS, KindSpec, expected_output_tokens
 from apps.generation.prompts import ItemInput, VariantAsk, prompt_build
 from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
 from apps.generation.tokens import prompt_tokens
 from apps.jobs.domain import JobSubmission
 from apps.jobs.models import ContentCacheEntry
 from apps.jobs.services.budget import BudgetFigures, budget_figures
-from apps.jobs.services.cache import cache_key, cache_lookup
+from apps.jobs.services.cache import cache_key, cache_lookup, kind_cache_name
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class PlannedItem:
 class Plan:
     version: BrandTemplateVersion
     items: list[PlannedItem]
+    kind: KindSpec
+    kind_version: CustomKindVersion | None = None  # a custom kind's, which the job pins
 
     @property
     def to_run(self) -> list[PlannedItem]:
@@ -68,17 +71,38 @@ def brand_version_for(*, workspace: Workspace, slug: str) -> BrandTemplateVersio
     return brand_latest_version(brand=brand)
 
 
+def kind_for(*, workspace: Workspace, submission: JobSubmission
+             ) -> tuple[KindSpec, CustomKindVersion | None]:
+    """A built-in kind (the serializer checked its channel), or the latest version of the
+    workspace's own kind of that slug; another workspace's kind is unknown here."""
+    if submission.kind in BUILTIN_KINDS:
+        return submission.kind_spec, None
+    version = custom_kind_latest_version(workspace=workspace, slug=submission.kind)
+    if version is None:
+        message = _("Unknown kind “%(kind)s”. Use a built-in kind (%(kinds)s) or a custom kind "
+                    "of this workspace (GET /api/v1/kinds/ lists them).") % {
+            "kind": submission.kind, "kinds": ", ".join(BUILTIN_KINDS)}
+        raise InvalidInput(message, fields={"kind": [message]})
+    if submission.channel:
+        message = _("Only social_post takes a channel; leave it out for %(kind)s.") % {
+            "kind": submission.kind}
+        raise InvalidInput(message, fields={"channel": [message]})
+    return KindSpec.from_dict(version.spec), version
+
+
 def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
     version = brand_version_for(workspace=workspace, slug=submission.brand)
+    kind, kind_version = kind_for(workspace=workspace, submission=submission)
     catalog = catalog_get()
-    routed = _items_route(submission=submission, brand=version.snapshot, catalog=catalog)
-    kind_key = submission.kind_spec.key
+    routed = _items_route(submission=submission, kind=kind, brand=version.snapshot,
+                          catalog=catalog)
+    kind_key = kind_cache_name(kind)
     keys = [cache_key(workspace_id=workspace.pk, version_id=version.pk, kind=kind_key,
                       locale=r.locale, item=r.item, model=r.decision.model.key,
                       variant=r.variant.number, variants=r.variant.count)
             for r in routed]
     found = {} if submission.fresh else cache_lookup(workspace_id=workspace.pk, keys=set(keys))
-    return Plan(version=version, items=[
+    return Plan(version=version, kind=kind, kind_version=kind_version, items=[
         PlannedItem(r.position, r.item, r.locale, r.decision, r.policies, key, found.get(key),
                     variant=r.variant.number, variants=r.variant.count)
         for r, key in zip(routed, keys, strict=True)])
@@ -94,9 +118,8 @@ class _Routed:
     policies: dict[str, RouteDecision | None]
 
 
-def _items_route(*, submission: JobSubmission, brand: dict,
+def _items_route(*, submission: JobSubmission, kind: KindSpec, brand: dict,
                  catalog: dict[str, ModelSpec]) -> list[_Routed]:
-    kind = submission.kind_spec
     output_tokens = expected_output_tokens(kind)
     routed = []
     for position, item in enumerate(submission.items):

@@ -84,6 +84,7 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
     with transaction.atomic():
         job = Job.objects.create(
             workspace=workspace, brand_version=plan.version, kind=submission.kind,
+            kind_version=plan.kind_version,
             channel=submission.channel,
             locales=submission.locales, model_policy=submission.model,
             fallback=submission.fallback, priority=submission.priority,

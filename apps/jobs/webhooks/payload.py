@@ -43,7 +43,7 @@ def _job_body(job: Job) -> dict:
         "status": str(job.status),
         "status_label": str(job.get_status_display()),
         "kind": str(job.kind),
-        "kind_label": str(job.get_kind_display()),
+        "kind_label": job.kind_label,
         "channel": job.channel,
         "brand": job.brand_version.brand.slug,
         "brand_version": job.brand_version.number,
