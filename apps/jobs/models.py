@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Workspace
 from apps.brands.models import BrandTemplateVersion
-from apps.generation.kinds import KIND_CHOICES, KindSpec, kind_get
+from apps.generation.kinds import KIND_CHOICES, LOCALIZE, KindSpec, kind_get
 
 MONEY = {"max_digits": 14, "decimal_places": 8, "default": 0}
 
@@ -32,6 +32,11 @@ class Job(models.Model):
     # A kind of the registry (apps.generation.kinds), and the network a social post is for.
     kind = models.CharField(_("kind"), max_length=64, choices=KIND_CHOICES)
     channel = models.CharField(_("channel"), max_length=32, blank=True, default="")
+    # A `localize` job: the kind of the content it adapts (a kind key, "social_post:x"),
+    # and the finished job it took its sources from, if it did.
+    source_kind = models.CharField(_("source kind"), max_length=64, blank=True, default="")
+    source_job = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="localizations", verbose_name=_("source job"))
     locales = models.JSONField(_("locales"))
     model_policy = models.CharField(_("model policy"), max_length=64)
     fallback = models.BooleanField(
@@ -77,7 +82,10 @@ class Job(models.Model):
 
     @property
     def kind_spec(self) -> KindSpec:
-        """The kind the job writes, as written for its channel."""
+        """The kind the job writes, as written for its channel (for `localize`: the source
+        kind's fields and rules)."""
+        if self.kind == LOCALIZE:
+            return kind_get(self.kind, self.source_kind)
         return kind_get(self.kind, self.channel)
 
     @property

@@ -370,6 +370,11 @@ class PromptInfo:
     variant: int = 1  # the A/B variant asked for, of `variant_count`
     variant_count: int = 1
     limits: dict[str, Limit] = field(default_factory=dict)  # the prompt's "Hard limits"
+    # A localize prompt's source (its <source_content> block), source kind and glossary
+    # words (renderings and kept terms), read by .localize; None for any other prompt.
+    source: dict[str, Any] | None = None
+    source_kind: str = ""
+    glossary_terms: list[str] = field(default_factory=list)
 
     @property
     def language(self) -> str:
