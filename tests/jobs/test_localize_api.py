@@ -305,3 +305,18 @@ def test_an_estimate_leaves_passed_through_items_out(api, brand):
     assert estimate["items_total"] == 1
     assert estimate["estimated_cost_usd"] == "0.00000000"
     assert estimate["models"]["hermes-3-405b"]["items"] == 0
+
+
+def test_localize_errors_are_translated(api, brand):
+    body = localize_body(items=[source_item(source={**SOURCE, "headline": "Hi"})])
+
+    spanish = api.post("/api/v1/jobs/", body, format="json", HTTP_ACCEPT_LANGUAGE="es")
+    russian = api.post("/api/v1/jobs/", {k: v for k, v in localize_body().items() if k != "items"},
+                       format="json",
+                       HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert spanish.json()["error"]["fields"]["items.0.source.headline"] == [
+        "«product_description» no tiene el campo «headline»; sus campos son title, "
+        "short_description, description, bullets, meta_description."]
+    assert russian.json()["error"]["fields"]["items"] == [
+        "Укажите тексты для локализации в items или завершённое задание в source_job."]
