@@ -235,7 +235,11 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,
                                max_length=20)
     model = serializers.ChoiceField(choices=[], required=False, default="auto")
-    items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
+    items = serializers.ListField(
+        child=ItemInputSerializer(), allow_empty=False,
+        help_text="The products or briefs. For `localize`, existing content instead: each "
+                  "item is {sku, name (optional), source: the fields of the source kind, "
+                  "source_locale}; or leave items out and give `source_job`.")
     fallback = serializers.BooleanField(required=False, default=True)
     priority = serializers.ChoiceField(choices=Job.Priority.choices, required=False,
                                        default=Job.Priority.STANDARD)

@@ -320,3 +320,31 @@ def test_localize_errors_are_translated(api, brand):
         "short_description, description, bullets, meta_description."]
     assert russian.json()["error"]["fields"]["items"] == [
         "Укажите тексты для локализации в items или завершённое задание в source_job."]
+
+
+# --- Review --------------------------------------------------------------------------
+
+
+def test_a_persons_edit_of_a_localized_item_is_checked_against_its_source(api, brand):
+    job_id = api.post("/api/v1/jobs/", localize_body(locales=["es-ES"]), format="json"
+                      ).json()["id"]
+    item = JobItem.objects.get(job_id=job_id)
+    JobItem.objects.filter(pk=item.pk).update(status="succeeded", review="pending", content={
+        "title": "Lámpara de escritorio de roble con regulador, 45 cm",
+        "short_description": "Una lámpara de roble cálida para trabajar por la tarde, "
+                             "ahora a 49,90 EUR.",
+        "description": "Esta lámpara tiene una base de roble macizo y una pantalla de lino. "
+                       "Mide 45 cm y se regula en 3 niveles, así que sirve para el "
+                       "escritorio y para la mesilla. Su luz cálida cuida la vista durante "
+                       "las largas tardes de lectura.",
+        "bullets": ["Base de roble macizo", "Se regula en 3 niveles", "Mide 45 cm de alto"],
+        "meta_description": "Lámpara de escritorio de roble de 45 cm con regulador de 3 "
+                            "niveles: luz cálida para trabajar y leer."})
+
+    response = api.patch(f"/api/v1/jobs/{job_id}/items/{item.pk}/", {"content": {
+        "short_description": "Una lámpara de roble cálida para trabajar por la tarde, ahora "
+                             "a 39,90 EUR."}}, format="json")
+
+    assert response.status_code == 200, response.json()
+    failures = [(f["check"], f["field"]) for f in response.json()["checks"]["failures"]]
+    assert failures == [("figure", "short_description"), ("figure", None)]

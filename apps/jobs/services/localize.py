@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
 from apps.core.errors import InvalidInput
-from apps.generation.kinds import LOCALIZE
+from apps.generation.kinds import LOCALIZE, UnknownKind, kind_get
 from apps.generation.prompts import ItemInput
 from apps.jobs.domain import JobSubmission
 from apps.jobs.selectors import items_to_localize, job_get_for_workspace
@@ -39,6 +39,12 @@ def localize_sources_resolve(*, workspace: Workspace, submission: JobSubmission)
         raise InvalidInput(message, code="unknown_source_job", fields={"source_job": [message]})
     # A localization's content is of its own source kind.
     source_kind = job.source_kind if job.kind == LOCALIZE else job.kind_spec.key
+    try:
+        kind_get(LOCALIZE, source_kind)
+    except UnknownKind:
+        message = _("The job “%(id)s” wrote %(kind)s, which cannot be localized.") % {
+            "id": submission.source_job, "kind": source_kind}
+        raise InvalidInput(message, fields={"source_job": [message]}) from None
     if submission.source_kind and submission.source_kind != source_kind:
         message = _("The job “%(id)s” wrote %(kind)s; leave source_kind out or give "
                     "%(kind)s.") % {"id": submission.source_job, "kind": source_kind}
