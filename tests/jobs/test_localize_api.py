@@ -348,3 +348,19 @@ def test_a_persons_edit_of_a_localized_item_is_checked_against_its_source(api, b
     assert response.status_code == 200, response.json()
     failures = [(f["check"], f["field"]) for f in response.json()["checks"]["failures"]]
     assert failures == [("figure", "short_description"), ("figure", None)]
+
+
+def test_a_source_job_too_large_for_its_locales_is_refused(api, workspace, brand, settings):
+    source_job = submit(workspace, items=[product(1), product(2)], locales=("en-US",))
+    finished(source_job, {("SKU-001", "en-US"): ("succeeded", "approved"),
+                          ("SKU-002", "en-US"): ("succeeded", "approved")})
+    settings.JOB_MAX_ITEM_LOCALES = 5
+
+    response = api.post("/api/v1/jobs/", {
+        "kind": "localize", "brand": "nordic-home", "source_job": str(source_job.pk),
+        "locales": ["es-ES", "es-MX", "ru-RU"]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"locales": [
+        "A job takes at most 5 items × locales; this one has 6."]}
+    assert Job.objects.count() == 1

@@ -15,6 +15,7 @@ glossary's renderings differ between those markets.
 
 import dataclasses
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
@@ -57,6 +58,12 @@ def localize_sources_resolve(*, workspace: Workspace, submission: JobSubmission)
                     "nothing to localize.") % {"id": submission.source_job}
         raise InvalidInput(message, code="nothing_to_localize",
                            fields={"source_job": [message]})
+    # The body's own count (apps.jobs.serializers) could not see the job's items.
+    count, limit = len(items) * len(submission.locales), settings.JOB_MAX_ITEM_LOCALES
+    if count > limit:
+        message = _("A job takes at most %(limit)s items × locales; this one has %(count)s."
+                    ) % {"limit": limit, "count": count}
+        raise InvalidInput(message, fields={"locales": [message]})
     return dataclasses.replace(submission, items=items, source_kind=source_kind)
 
 
