@@ -237,7 +237,9 @@ class JobItemListApi(CsvExportMixin, ApiView):
 
 
 def _google_ads_response(job, items) -> StreamingHttpResponse:
-    if job.kind != GOOGLE_RSA.slug:
+    # A localization of Google ads is Google ads too.
+    writes = job.source_kind if job.kind == LOCALIZE else job.kind
+    if writes != GOOGLE_RSA.slug:
         message = _("The Google Ads export is for google_rsa jobs; this job writes %(kind)s. "
                     "Use format=csv or JSON.") % {"kind": job.kind}
         raise InvalidInput(message, code="export_not_for_kind", fields={"format": [message]})

@@ -364,3 +364,27 @@ def test_a_source_job_too_large_for_its_locales_is_refused(api, workspace, brand
     assert response.json()["error"]["fields"] == {"locales": [
         "A job takes at most 5 items × locales; this one has 6."]}
     assert Job.objects.count() == 1
+
+
+def test_localized_google_ads_export_for_google_ads_editor(api, brand):
+    source = {"headlines": ["Oak desk lamp", "Warm light at night", "Order today"],
+              "descriptions": ["A solid oak desk lamp that dims in 3 steps.",
+                               "Warm light for long evenings of reading."],
+              "path1": "lamps", "path2": "oak"}
+    job_id = api.post("/api/v1/jobs/", localize_body(
+        source_kind="google_rsa", locales=["es-ES"], items=[source_item(source=source)]),
+        format="json").json()["id"]
+    localized = {"headlines": ["Lámpara de roble", "Luz cálida de noche", "Pídela hoy"],
+                 "descriptions": ["Una lámpara de roble macizo que se regula en 3 niveles.",
+                                  "Luz cálida para las largas tardes de lectura."],
+                 "path1": "lamparas", "path2": "roble"}
+    JobItem.objects.filter(job_id=job_id).update(status="succeeded", review="approved",
+                                                 content=localized)
+
+    response = api.get(f"/api/v1/jobs/{job_id}/items/?format=google-ads-csv")
+
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("nordic-home,LAMP-1 es-ES,Responsive search ad,")
+    assert "Lámpara de roble,Luz cálida de noche,Pídela hoy" in lines[1]
