@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Workspace
 from apps.brands import limits
 from apps.brands.models import CustomKind, CustomKindField, CustomKindVersion
-from apps.generation.kinds import BUILTIN_KINDS, FIELD_MAX_CHARS, FieldSpec, KindSpec
+from apps.generation.kinds import BUILTIN_KINDS, FIELD_MAX_CHARS, LOCALIZE, FieldSpec, KindSpec
 
 # A kind's slug reaches the API ("kind": "push_notification") and the structured-output
 # name providers take (letters, digits, _ and -); a field's name is a JSON key.
@@ -76,7 +76,7 @@ def kind_head_problems(*, slug: str, name: str, instructions: str) -> dict[str, 
     if not KIND_SLUG_RE.match(slug or "") or len(slug) > KIND_SLUG_MAX_CHARS:
         problems["slug"] = [_("Use lowercase letters, digits, - and _, starting with a letter, "
                               "at most %(limit)s characters.") % {"limit": KIND_SLUG_MAX_CHARS}]
-    elif slug in BUILTIN_KINDS:
+    elif slug in BUILTIN_KINDS or slug == LOCALIZE:
         problems["slug"] = [_("“%(slug)s” is a built-in kind; choose another slug.")
                             % {"slug": slug}]
     if not (name or "").strip():

@@ -137,6 +137,8 @@ def content_check(content: dict, rules: CheckRules) -> CheckReport:
     failures += repetition.duplicate_failures([(name, text) for name, _, text in strings])
     if rules.glossary is not None:
         failures += rules.glossary.failures([(name, text) for name, _, text in strings])
+    if rules.localization is not None:
+        failures += rules.localization.failures([(name, text) for name, _, text in strings])
     for distinct in rules.distinct_fields:
         failures += _reworded_failures(distinct, content.get(distinct) or [], rules.language)
     if rules.keyword_entries is not None:

@@ -316,16 +316,50 @@ CATEGORY_PAGE = KindSpec(
 BUILTIN_KINDS: dict[str, KindSpec] = {spec.slug: spec for spec in (
     PRODUCT_DESCRIPTION, MARKETING_COPY, GOOGLE_RSA, META_AD, EMAIL, SOCIAL_POST,
     CATEGORY_PAGE)}
+
+# `localize` adapts existing content of another kind (its "source kind") into other
+# locales: its fields, limits and checks are the source kind's, its instructions say how to
+# adapt. It is no entry of BUILTIN_KINDS (it has no fields of its own), but a job's kind.
+LOCALIZE = "localize"
+LOCALIZE_LABEL = _("Localization of existing content")
+DEFAULT_SOURCE_KIND = "product_description"
+LOCALIZE_INSTRUCTIONS = (
+    "Localize existing content for another market: the source content, written for "
+    "another locale, is given in the user message. Adapt it for the target market as a "
+    "native copywriter of that market would write it, not word for word: its idiom, form "
+    "of address, punctuation and the way it writes numbers, prices, units and dates. Keep "
+    "its meaning, its claims and every figure it gives (prices, sizes, counts, "
+    "percentages, model numbers), written as the target market writes numbers; never "
+    "convert a unit, never add a figure or a claim the source does not make. Keep the "
+    "source's length roughly. Answer with the same fields as the source, each adapted "
+    "from the source's field of the same name. The content is of this kind: ")
+
 # For Job.kind's choices (labels lazy: translated when shown).
-KIND_CHOICES = [(spec.slug, spec.label) for spec in BUILTIN_KINDS.values()]
+KIND_CHOICES = [(spec.slug, spec.label) for spec in BUILTIN_KINDS.values()] + [
+    (LOCALIZE, LOCALIZE_LABEL)]
 
 
 class UnknownKind(KeyError):
     """No such kind, or a channel the kind does not have (or lacks one it needs)."""
 
 
+def localize_kind(source: KindSpec) -> KindSpec:
+    """The `localize` kind for content of the kind `source`: the source's fields, limits
+    and rules, the localization instructions; its key ("localize:social_post:x") names the
+    source kind, so cached outputs of two source kinds never mix."""
+    return dataclasses.replace(
+        source, slug=LOCALIZE, label=LOCALIZE_LABEL, channels=(), channel=source.key,
+        instructions=LOCALIZE_INSTRUCTIONS + source.instructions)
+
+
 def kind_get(slug: str, channel: str = "") -> KindSpec:
-    """The built-in kind `slug`, written for `channel` when it has channels."""
+    """The built-in kind `slug`, written for `channel` when it has channels; for
+    `localize`, `channel` is the source kind's key (product_description by default)."""
+    if slug == LOCALIZE:
+        source = kind_resolve(channel or DEFAULT_SOURCE_KIND)
+        if source.slug == LOCALIZE:
+            raise UnknownKind(f"{slug}:{channel}")
+        return localize_kind(source)
     spec = BUILTIN_KINDS.get(slug)
     if spec is None:
         raise UnknownKind(slug)

@@ -22,9 +22,11 @@ length, so only that far out is suspect. A source field under MIN_SOURCE_CHARS i
 judged: "Sale" → "Rebajas" is 1.75 times and fine.
 
 Pure functions over the content's fields (strings or lists of strings), giving the
-quality gate's CheckFailure; they know nothing of jobs.
+quality gate's CheckFailure; they know nothing of jobs. `LocalizationCheck` runs them (and
+the glossary's check) on a localized item's content inside the output checks.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -33,7 +35,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from apps.core.validation import decimal_parse_bounded
 from apps.generation.quality.figures import ALWAYS_ALLOWED, NUMBER_RE
-from apps.generation.quality.report import CheckFailure, sample
+from apps.generation.quality.report import CheckFailure, ContentCheck, sample
 from apps.localization.figures import format_number, number_readings
 from apps.localization.locales import ContentLocale
 
@@ -188,3 +190,42 @@ def length_ratio_failures(source: dict, target: dict, *, source_language: str,
             f"characters for {source_size}); from {source_language} to {target_language} "
             f"it should be {low} to {high} times as long: adapt the whole source, no more"))
     return failures
+
+
+# --- The check of a localized item ---------------------------------------------------
+
+
+def _regrouped(strings: list[tuple[str, str]], fields: tuple[str, ...]) -> dict:
+    """The content's fields back from its strings ("bullets.0" → the list "bullets")."""
+    content: dict = {}
+    for name, text in strings:
+        field_name, _dot, index = name.rpartition(".")
+        if index.isdigit() and field_name in fields:
+            content.setdefault(field_name, []).append(text)
+        else:
+            content[name] = text
+    return content
+
+
+@dataclass(frozen=True)
+class LocalizationCheck:
+    """Content localized from `source`: its figures (faithful, in the target's format),
+    its length per field against the source's, and the brand glossary's terms of the
+    source (a GlossaryCheck, or None). A ContentCheck (apps.generation.quality.report)."""
+
+    source: dict
+    source_locale: ContentLocale
+    target_locale: ContentLocale
+    glossary: "ContentCheck | None" = None
+
+    def failures(self, strings: list[tuple[str, str]]) -> list[CheckFailure]:
+        target = _regrouped(strings, tuple(self.source))
+        failures = figure_fidelity_failures(self.source, target,
+                                            source_locale=self.source_locale,
+                                            target_locale=self.target_locale)
+        failures += length_ratio_failures(self.source, target,
+                                          source_language=self.source_locale.language,
+                                          target_language=self.target_locale.language)
+        if self.glossary is not None:
+            failures += self.glossary.failures(strings)
+        return failures

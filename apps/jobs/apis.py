@@ -16,7 +16,7 @@ from apps.core.parsers import BoundedJSONParser
 from apps.core.schema import ERRORS, error, paginated
 from apps.core.validation import NoFieldsSerializer
 from apps.generation.catalog import catalog_get
-from apps.generation.kinds import GOOGLE_RSA
+from apps.generation.kinds import GOOGLE_RSA, LOCALIZE, UnknownKind, kind_get
 from apps.jobs.csv_io import CsvInvalid, google_ads_csv_rows, items_csv_rows, items_from_csv
 from apps.jobs.domain import Actor
 from apps.jobs.filters import JobItemFilter
@@ -112,7 +112,8 @@ def job_request_data(request) -> dict:
         raise InvalidInput(message, fields={"file": [message]})
     try:
         items = items_from_csv(upload.read(), max_rows=settings.JOB_MAX_ITEMS,
-                               max_bytes=settings.API_MAX_BODY_BYTES)
+                               max_bytes=settings.API_MAX_BODY_BYTES,
+                               source_lists=_source_lists(request.data))
     except CsvInvalid as exc:
         raise InvalidInput(
             _("The CSV file has %(count)s errors; nothing was imported.") % {
@@ -128,6 +129,19 @@ def job_request_data(request) -> dict:
                        if tag.strip()]
     data["items"] = items
     return data
+
+
+def _source_lists(form) -> frozenset[str] | None:
+    """For a `localize` job's form, the list fields of its source kind (a file's
+    `source.<field>` cells of those are |-separated); None for another kind. An unknown
+    source kind has none here: the job's validation names it."""
+    if form.get("kind") != LOCALIZE:
+        return None
+    try:
+        kind = kind_get(LOCALIZE, form.get("source_kind") or "")
+    except UnknownKind:
+        return frozenset()
+    return frozenset(spec.name for spec in kind.fields if spec.is_list)
 
 
 class JobListCreateApi(ApiView):
@@ -224,7 +238,9 @@ class JobItemListApi(CsvExportMixin, ApiView):
 
 
 def _google_ads_response(job, items) -> StreamingHttpResponse:
-    if job.kind != GOOGLE_RSA.slug:
+    # A localization of Google ads is Google ads too.
+    writes = job.source_kind if job.kind == LOCALIZE else job.kind
+    if writes != GOOGLE_RSA.slug:
         message = _("The Google Ads export is for google_rsa jobs; this job writes %(kind)s. "
                     "Use format=csv or JSON.") % {"kind": job.kind}
         raise InvalidInput(message, code="export_not_for_kind", fields={"format": [message]})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.generation.client import LLMUsage
-from apps.generation.kinds import KindSpec, kind_get
+from apps.generation.kinds import LOCALIZE, KindSpec, kind_get
 from apps.generation.prompts import ItemInput
 from apps.jobs.models import Job, JobItem
 
@@ -50,12 +50,18 @@ class JobSubmission:
     # position -> the item's own number of variants, where it overrides the job's
     item_variants: dict[int, int] = field(default_factory=dict)
     channel: str = ""  # the network of a social_post; empty for the other kinds
+    # `localize`: the source content's kind (a kind key), and the job whose finished
+    # items are the sources (their id), when the items are not given.
+    source_kind: str = ""
+    source_job: str = ""
 
     def variants_of(self, position: int) -> int:
         return self.item_variants.get(position, self.variants)
 
     @property
     def kind_spec(self) -> KindSpec:
+        if self.kind == LOCALIZE:
+            return kind_get(self.kind, self.source_kind)
         return kind_get(self.kind, self.channel)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Workspace
 from apps.brands.models import BrandTemplateVersion, CustomKindVersion
-from apps.generation.kinds import KIND_CHOICES, KindSpec, kind_get
+from apps.generation.kinds import KIND_CHOICES, LOCALIZE, KindSpec, kind_get
 
 MONEY = {"max_digits": 14, "decimal_places": 8, "default": 0}
 
@@ -37,6 +37,11 @@ class Job(models.Model):
         verbose_name=_("custom kind version"),
         help_text=_("The custom kind's definition the job was submitted with."))
     channel = models.CharField(_("channel"), max_length=32, blank=True, default="")
+    # A `localize` job: the kind of the content it adapts (a kind key, "social_post:x"),
+    # and the finished job it took its sources from, if it did.
+    source_kind = models.CharField(_("source kind"), max_length=64, blank=True, default="")
+    source_job = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="localizations", verbose_name=_("source job"))
     locales = models.JSONField(_("locales"))
     model_policy = models.CharField(_("model policy"), max_length=64)
     fallback = models.BooleanField(
@@ -83,7 +88,10 @@ class Job(models.Model):
     @property
     def kind_spec(self) -> KindSpec:
         """The kind the job writes, as written for its channel; a custom kind as the
-        version the job pinned defines it, whatever was edited since."""
+        version the job pinned defines it, whatever was edited since (for `localize`: the
+        source kind's fields and rules)."""
+        if self.kind == LOCALIZE:
+            return kind_get(self.kind, self.source_kind)
         if self.kind_version_id is not None:
             return KindSpec.from_dict(self.kind_version.spec)
         return kind_get(self.kind, self.channel)

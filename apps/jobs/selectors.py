@@ -173,3 +173,21 @@ def attempt_latency_by_model(*, since: datetime.datetime, sample_size: int) -> l
                           recent_ms=list(recent.filter(model=model).order_by("-pk")
                                          .values_list("latency_ms", flat=True)[:sample_size]))
             for model, avg in averages]
+
+
+def items_to_localize(*, job: Job) -> list[JobItem]:
+    """The items of a finished job that a `localize` job takes as its sources: succeeded
+    and not rejected by a reviewer (approved, or waiting for review: needs_review content
+    failed its checks and is no source), one per product, from the first of the job's
+    locales that has one (and its first variant)."""
+    rows = (JobItem.objects.filter(job=job, status=JobItem.Status.SUCCEEDED,
+                                   content__isnull=False)
+            .exclude(review=JobItem.Review.REJECTED).order_by("position", "variant", "pk"))
+    order = {tag: index for index, tag in enumerate(job.locales)}
+    chosen: dict[int, JobItem] = {}
+    for item in rows:
+        best = chosen.get(item.position)
+        if best is None or (order.get(item.locale, len(order)), item.variant) < (
+                order.get(best.locale, len(order)), best.variant):
+            chosen[item.position] = item
+    return [chosen[position] for position in sorted(chosen)]

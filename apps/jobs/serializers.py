@@ -19,7 +19,15 @@ from apps.core.validation import (
     json_value_validate,
 )
 from apps.generation.catalog import catalog_model_keys
-from apps.generation.kinds import BUILTIN_KINDS
+from apps.generation.counting import grapheme_count
+from apps.generation.kinds import (
+    BUILTIN_KINDS,
+    KIND_KEY_CHOICES,
+    LOCALIZE,
+    KindSpec,
+    UnknownKind,
+    kind_get,
+)
 from apps.generation.prompts import ItemInput
 from apps.generation.router import POLICIES
 from apps.jobs import limits
@@ -155,6 +163,60 @@ class ItemInputSerializer(StrictFieldsMixin, serializers.Serializer):
         )
 
 
+class LocalizeItemSerializer(StrictFieldsMixin, serializers.Serializer):
+    """An item of a `localize` job: existing content to adapt into the job's locales.
+    Its `source` fields are checked against the job's source kind by the job."""
+
+    sku = serializers.CharField(max_length=limits.SKU_MAX_CHARS)
+    name = serializers.CharField(max_length=limits.NAME_MAX_CHARS, required=False,
+                                 allow_blank=True, default="",
+                                 help_text="The product's name, kept as given.")
+    source = serializers.DictField(help_text="The content's fields, as the source kind "
+                                             "names them (lists as lists).")
+    source_locale = serializers.CharField(max_length=16, help_text="The locale the source "
+                                                                   "is written for.")
+
+    def validate_source_locale(self, value):
+        locale = locale_resolve(value)
+        if locale is None:
+            raise serializers.ValidationError(unsupported_locale_message(value))
+        return locale.tag
+
+    def to_item(self, data: dict) -> ItemInput:
+        return ItemInput(sku=data["sku"], name=data["name"], source=data["source"],
+                         source_locale=data["source_locale"])
+
+
+def source_errors(source: dict, kind: KindSpec) -> dict[str, list[str]]:
+    """What is wrong with a source's fields for its kind, by field: fields the kind does
+    not have, required ones missing, values of the wrong shape or size."""
+    errors: dict[str, list[str]] = {}
+    known = kind.field_names
+    for name in source:
+        if name not in known:
+            errors[str(name)[:100]] = [_("“%(kind)s” has no field “%(field)s”; its fields are "
+                                         "%(fields)s.") % {"kind": kind.channel, "field": name,
+                                                           "fields": ", ".join(known)}]
+    for spec in kind.fields:
+        value = source.get(spec.name)
+        if value in (None, "", []):
+            if spec.required:
+                errors[spec.name] = [_("The source needs this field.")]
+            continue
+        entries = value if spec.is_list else [value]
+        if spec.is_list and not isinstance(value, list):
+            errors[spec.name] = [_("Give this field as a list of texts.")]
+        elif not all(isinstance(entry, str) and entry.strip() for entry in entries):
+            errors[spec.name] = [_("Give this field as text; a list field as a list of "
+                                   "texts, none of them empty.")]
+        elif spec.is_list and len(entries) > spec.max_entries:
+            errors[spec.name] = [_("At most %(limit)s entries.") % {"limit": spec.max_entries}]
+        elif any(grapheme_count(entry) > spec.max_chars for entry in entries):
+            errors[spec.name] = [_("Use at most %(limit)s characters per text.") % {
+                "limit": spec.max_chars}]
+    return errors
+
+
 def _brief_product(product: dict) -> dict:
     shown = {"name": product["name"]}
     if product["sku"]:
@@ -177,7 +239,11 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     locales = BoundedListField(child=serializers.CharField(max_length=16), allow_empty=False,
                                max_length=20)
     model = serializers.ChoiceField(choices=[], required=False, default="auto")
-    items = serializers.ListField(child=ItemInputSerializer(), allow_empty=False)
+    items = serializers.ListField(
+        child=ItemInputSerializer(), allow_empty=False,
+        help_text="The products or briefs. For `localize`, existing content instead: each "
+                  "item is {sku, name (optional), source: the fields of the source kind, "
+                  "source_locale}; or leave items out and give `source_job`.")
     fallback = serializers.BooleanField(required=False, default=True)
     priority = serializers.ChoiceField(choices=Job.Priority.choices, required=False,
                                        default=Job.Priority.STANDARD)
@@ -189,6 +255,15 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="How many distinct A/B versions of each item to write in each locale, 1 "
                   "to 5; each is an item of its own (`variant` 1..N), checked for "
                   "distinctness and billed per call. An item's own `variants` overrides it.")
+    source_kind = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="",
+        help_text="For `localize`: the kind of the content to localize (product_description "
+                  "by default, or another kind such as marketing_copy or social_post:x). "
+                  "Refused for the other kinds.")
+    source_job = serializers.UUIDField(
+        required=False, allow_null=True, default=None,
+        help_text="For `localize`, instead of `items`: a job of this workspace whose "
+                  "succeeded items (not rejected) are the sources, in their own locales.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +271,10 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         self.fields["model"].choices = [*POLICIES, *catalog_model_keys()]
 
     def to_internal_value(self, data):
+        if hasattr(data, "get") and data.get("kind") == LOCALIZE:
+            # A localize job's items are existing content; with a source job, none.
+            self.fields["items"] = serializers.ListField(
+                child=LocalizeItemSerializer(), allow_empty=False, required=False)
         # Cheap checks first: the number of items is known before any item is validated,
         # so 100,000 items are refused at once instead of after 100,000 validations.
         items = data.get("items") if hasattr(data, "get") else None
@@ -236,6 +315,13 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             raise serializers.ValidationError(exc.fields["webhook_url"]) from exc
 
     def validate(self, attrs):
+        if attrs.get("kind") == LOCALIZE:
+            return self._validate_localize(attrs)
+        for name in ("source_kind", "source_job"):
+            if attrs.get(name):
+                raise serializers.ValidationError({name: [
+                    _("Only localize takes %(field)s; leave it out for %(kind)s.")
+                    % {"field": name, "kind": attrs.get("kind")}]})
         # The channel shapes the system message, which is one per job: so it is the job's.
         spec = BUILTIN_KINDS.get(attrs.get("kind"))
         channel = attrs.get("channel", "")
@@ -249,6 +335,37 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             raise serializers.ValidationError({"channel": [
                 _("Only social_post takes a channel; leave it out for %(kind)s.")
                 % {"kind": spec.slug}]})
+        return attrs
+
+    def _validate_localize(self, attrs):
+        if attrs.get("channel"):
+            raise serializers.ValidationError({"channel": [
+                _("Only social_post takes a channel; leave it out for %(kind)s.")
+                % {"kind": LOCALIZE}]})
+        if attrs.get("variants", 1) != 1:
+            raise serializers.ValidationError({"variants": [
+                _("A localization has one variant per source.")]})
+        has_items, source_job = bool(attrs.get("items")), attrs.get("source_job")
+        if has_items == bool(source_job):
+            message = _("Give either items (the content to localize) or source_job (a "
+                        "finished job), not both.") if has_items else _(
+                "Give the content to localize as items, or a finished job as source_job.")
+            raise serializers.ValidationError({"items": [message]})
+        source_kind = attrs.get("source_kind", "")
+        if source_kind or not source_job:
+            try:
+                kind = kind_get(LOCALIZE, source_kind)
+            except UnknownKind:
+                raise serializers.ValidationError({"source_kind": [
+                    _("Unknown source kind “%(kind)s”; use one of %(kinds)s.") % {
+                        "kind": source_kind, "kinds": ", ".join(
+                            key for key, _label in KIND_KEY_CHOICES)}]}) from None
+            attrs["source_kind"] = kind.channel
+            errors = {index: {"source": problems} for index, item in
+                      enumerate(attrs.get("items") or [])
+                      if (problems := source_errors(item["source"], kind))}
+            if errors:
+                raise serializers.ValidationError({"items": errors})
         return attrs
 
     def validate_locales(self, value):
@@ -279,6 +396,14 @@ class JobCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
     def to_submission(self) -> JobSubmission:
         data = self.validated_data
+        if data["kind"] == LOCALIZE:
+            return JobSubmission(
+                kind=LOCALIZE, brand=data["brand"], locales=data["locales"],
+                model=data["model"], fallback=data["fallback"], priority=data["priority"],
+                fresh=data["fresh"], webhook_url=data["webhook_url"],
+                items=[LocalizeItemSerializer().to_item(item) for item in data.get("items") or []],
+                source_kind=data["source_kind"],
+                source_job=str(data["source_job"]) if data.get("source_job") else "")
         item_serializer = ItemInputSerializer()
         return JobSubmission(
             kind=data["kind"], brand=data["brand"], locales=data["locales"], model=data["model"],
@@ -312,7 +437,9 @@ class JobCreateFormSerializer(JobCreateSerializer):
                                            "price, currency, keywords, image_urls, "
                                            "variants, attributes.<name>, and a brief's "
                                            "campaign, audience, offer, landing_url, "
-                                           "tone_override), lists |-separated.")
+                                           "tone_override), lists |-separated. For "
+                                           "localize: sku, name, source_locale and "
+                                           "source.<field> columns.")
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -328,7 +455,8 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "status", "status_label", "kind", "kind_label", "channel", "brand",
+        fields = ["id", "status", "status_label", "kind", "kind_label", "channel",
+                  "source_kind", "source_job", "brand",
                   "brand_version", "locales", "model", "fallback", "priority", "webhook_url",
                   "items_total", "progress", "cost", "usage", "created_at", "started_at",
                   "finished_at"]

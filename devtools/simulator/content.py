@@ -373,6 +373,11 @@ class PromptInfo:
     # A kind the simulator has no copy for (a workspace's own): the JSON Schema its system
     # message gives, answered from as a model does when the route sends no schema.
     schema: dict[str, Any] | None = None
+    # A localize prompt's source (its <source_content> block), source kind and glossary
+    # words (renderings and kept terms), read by .localize; None for any other prompt.
+    source: dict[str, Any] | None = None
+    source_kind: str = ""
+    glossary_terms: list[str] = field(default_factory=list)
 
     @property
     def language(self) -> str:

@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 from .batch import DEFAULT_BATCH_DELAY_S, BatchApiError, BatchStore
 from .channels import overrun_content
 from .content import PromptInfo, generate_content, read_prompt
+from .localize import last_user_text, localize_content, read_source
 
 CHARS_PER_TOKEN = 4
 IMAGE_PART_TOKENS = 85
@@ -170,6 +171,8 @@ class Outcome:
     finish_reason: str = "stop"
     error_in_200: bool = False
     raw_content: str | None = None
+    # A faulty localization on purpose (devtools.simulator.localize.FAULTS).
+    localize_fault: str | None = None
     usage_override: dict[str, Any] | None = None
     as_variant: int | None = None
     # A limit to break on purpose (channels.overrun_content): {"field", "length"|"entries"}
@@ -193,6 +196,7 @@ class Outcome:
             usage_override=_as_dict(entry.get("usage")) or None,
             as_variant=_positive_int(entry.get("as_variant")),
             overrun=_as_dict(entry.get("overrun")) or None,
+            localize_fault=entry.get("localize_fault"),
         )
         if entry.get("timeout"):
             outcome.timeout_s = float(entry.get("sleep_s", behaviour.timeout_sleep_s))
@@ -537,22 +541,30 @@ def malformed_text(content: dict[str, Any]) -> str:
 def render_content(body: dict[str, Any], prompt: PromptInfo, outcome: Outcome) -> str:
     if outcome.raw_content is not None:
         return str(outcome.raw_content)
+    if prompt.source is None:
+        prompt.source, prompt.source_kind, prompt.glossary_terms = read_source(
+            last_user_text(body.get("messages") or []))
     schema = response_schema(body.get("response_format")) or prompt.schema
     language = outcome.language or prompt.language
     # A scripted `as_variant` writes that variant's text (a model ignoring the variant it
     # was asked for); asked again, the variant gets its own text.
     variant = outcome.as_variant or prompt.variant
-    content = generate_content(
-        prompt.kind,
-        language,
-        prompt.data,
-        schema,
-        locale=prompt.locale,
-        required_terms=prompt.required_terms,
-        banned_terms=prompt.banned_terms,
-        variant=variant,
-        limits=prompt.limits,
-    )
+    if prompt.source is not None:
+        content = localize_content(prompt.source, prompt.source_kind, prompt.locale, schema,
+                                   prompt.glossary_terms, fault=outcome.localize_fault,
+                                   limits=prompt.limits, language=language)
+    else:
+        content = generate_content(
+            prompt.kind,
+            language,
+            prompt.data,
+            schema,
+            locale=prompt.locale,
+            required_terms=prompt.required_terms,
+            banned_terms=prompt.banned_terms,
+            variant=variant,
+            limits=prompt.limits,
+        )
     if outcome.overrun:
         content = overrun_content(content, outcome.overrun, language,
                                   " ".join(str(v) for v in content.values() if isinstance(v, str))

@@ -90,3 +90,47 @@ def test_job_runs_on_the_real_llama_cpp_server(live_stack, llama_server, workspa
     assert 0 < item["output_tokens"] <= settings.GENERATION_MAX_OUTPUT_TOKENS
     cost = catalog_get()["hermes-3-405b"].cost_usd(item["input_tokens"], item["output_tokens"])
     assert item["cost_usd"] == f"{cost:.8f}"
+
+
+def test_a_localize_item_runs_on_the_real_llama_cpp_server(live_stack, llama_server, workspace,
+                                                           settings):
+    workspace.max_regenerations = 0
+    workspace.save()
+    client = live_stack.client(api_key_create(workspace=workspace).raw_key)
+    client.post("/api/v1/brands/", json=BRAND_FIELDS)
+    source = {
+        "title": "Stoneware mug, 350 ml",
+        "short_description": "A hand-glazed stoneware mug that holds 350 ml of coffee or tea.",
+        "description": "This mug is thrown by hand and glazed in a warm sand colour. It holds "
+                       "350 ml, keeps your drink warm for longer and is safe in the dishwasher "
+                       "and the microwave. Its wide handle sits well in the hand.",
+        "bullets": ["Holds 350 ml", "Hand-glazed stoneware", "Dishwasher safe"],
+        "meta_description": "Hand-glazed stoneware mug, 350 ml, dishwasher and microwave "
+                            "safe: a warm colour for every morning."}
+
+    response = client.post("/api/v1/jobs/", json={
+        "kind": "localize", "brand": "nordic-home", "locales": ["es-ES"],
+        "items": [{"sku": "MUG-1", "name": "Stoneware mug", "source": source,
+                   "source_locale": "en-US"}]})
+    assert response.status_code == 202, response.text
+    job = poll_until_finished(client, response.json()["id"], timeout=300)
+    item = client.get(f"/api/v1/jobs/{job['id']}/items/").json()["results"][0]
+
+    # Real inference of a localization: it passes the checks or is kept for review with
+    # its report; the source's fields came back (the schema held) and the call was billed.
+    assert (job["status"], item["status"]) in {("succeeded", "succeeded"),
+                                                ("partially_succeeded", "needs_review")}, item
+    assert item["status"] == "succeeded" or item["checks"]["failures"]
+    assert item["model"] == "hermes-3-405b"
+    assert set(item["content"]) == set(source)
+    attempt = GenerationAttempt.objects.get(item__job_id=job["id"])
+    assert attempt.provider_model == devstack.LOCAL_MODEL_ALIAS
+    stored = JobItem.objects.select_related("job__brand_version").get(job_id=job["id"])
+    messages = prompt_build(brand=stored.job.brand_version.snapshot, kind=stored.job.kind_spec,
+                            locale="es-ES", item=ItemInput(**stored.input)).messages
+    assert "<source_content>" in messages[1]["content"]
+    again = httpx.post(f"{llama_server.url}/chat/completions", timeout=240, json={
+        "model": devstack.LOCAL_MODEL_ALIAS, "messages": messages, "max_tokens": 1}).json()
+    assert item["input_tokens"] == again["usage"]["prompt_tokens"]
+    cost = catalog_get()["hermes-3-405b"].cost_usd(item["input_tokens"], item["output_tokens"])
+    assert item["cost_usd"] == f"{cost:.8f}"

@@ -128,3 +128,39 @@ def test_a_cut_or_padded_field_fails_with_its_ratio_and_bounds():
          "field 'bullets' is 0.33 times as long as its source (20 characters for 60); "
          "from en to es it should be 0.42 to 3.75 times as long: adapt the whole source, "
          "no more")]
+
+
+# --- The check of a localized item, inside the output checks ---------------------------
+
+
+def localized_failures(target: dict, source: dict, glossary=None) -> list[tuple]:
+    from apps.generation.checks import CheckRules, content_check
+    from apps.generation.localize_checks import LocalizationCheck
+
+    rules = CheckRules(language="es", localization=LocalizationCheck(
+        source=source, source_locale=EN_US, target_locale=ES_ES, glossary=glossary))
+    return [(f.check, f.field) for f in content_check(target, rules).failures
+            if f.check in ("figure", "length_ratio", "glossary")]
+
+
+LIST_SOURCE = {"title": "Wool throw, 130 x 170 cm",
+               "bullets": ["Soft merino wool from New Zealand farms",
+                           "Large enough for two at 130 x 170 cm",
+                           "Machine washable at 30 degrees on a wool cycle"]}
+
+
+def test_a_list_field_is_judged_as_the_list_it_is():
+    target = {"title": "Manta de lana, 130 x 170 cm",
+              "bullets": ["Lana merino suave de granjas de Nueva Zelanda",
+                          "Tan grande que cabéis dos: 130 x 170 cm",
+                          "Lavable a máquina a 30 grados con programa de lana"]}
+
+    assert localized_failures(target, LIST_SOURCE) == []
+
+
+def test_a_figure_added_in_a_list_entry_and_a_list_cut_short_are_both_caught():
+    target = {"title": "Manta de lana, 130 x 170 cm",
+              "bullets": ["Lana", "Para dos, 130 x 170 cm y 2 kg", "Lavable a 30"]}
+
+    assert localized_failures(target, LIST_SOURCE) == [
+        ("figure", "bullets.1"), ("length_ratio", "bullets")]

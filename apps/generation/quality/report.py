@@ -32,6 +32,9 @@ class CheckRules:
     min_quality: int = 0
     # The brand glossary's terms for this item (apps.generation.glossary); None: none apply.
     glossary: "ContentCheck | None" = None
+    # Content localized from a source (apps.generation.localize_checks.LocalizationCheck):
+    # figure fidelity, length ratio and the glossary against the source; None otherwise.
+    localization: "ContentCheck | None" = None
     # The other A/B variants of the item already written (similarity.SiblingContent): a
     # content too close to one of them fails the "distinct" check.
     siblings: tuple = ()

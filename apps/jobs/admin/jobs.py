@@ -26,10 +26,10 @@ class JobAdmin(ReadOnlyAdmin):
     list_filter = ("status", "kind", "workspace")
     search_fields = ("id", "brand_version__brand__slug")
     date_hierarchy = "created_at"
-    readonly_fields = ("id", "workspace", "brand_version", "kind", "kind_version", "locales",
-                       "model_policy", "status", "progress", "estimated_cost_usd",
-                       "actual_cost_usd", "input_tokens", "output_tokens", "created_at",
-                       "started_at", "finished_at")
+    readonly_fields = ("id", "workspace", "brand_version", "kind", "kind_version", "source_kind",
+                       "source_job", "locales", "model_policy", "status", "progress",
+                       "estimated_cost_usd", "actual_cost_usd", "input_tokens",
+                       "output_tokens", "created_at", "started_at", "finished_at")
     fields = readonly_fields
     inlines = [JobItemInline]
 

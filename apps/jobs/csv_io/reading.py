@@ -26,6 +26,11 @@ KNOWN_COLUMNS = ("sku", "name", "brief", "price", "currency", "keywords", "image
 ACCEPTED_COLUMNS = (*KNOWN_COLUMNS, *(column for column, _limit in BRIEF_COLUMNS))
 REQUIRED_COLUMNS = ("sku", "name")
 ATTRIBUTE_PREFIXES = ("attributes.", "attr_")
+# A `localize` job's file: the sku, the name if wanted, the source's locale and one
+# `source.<field>` column per field of the source content (a list field |-separated).
+LOCALIZE_COLUMNS = ("sku", "name", "source_locale")
+LOCALIZE_REQUIRED_COLUMNS = ("sku", "source_locale")
+SOURCE_PREFIX = "source."
 LIST_SEPARATOR = "|"
 
 DIGITS_RE = re.compile(r"[0-9]+")
@@ -51,11 +56,14 @@ class CsvInvalid(Exception):
 # --- Import ------------------------------------------------------------------
 
 
-def items_from_csv(data: bytes, *, max_rows: int, max_bytes: int) -> list[dict]:
+def items_from_csv(data: bytes, *, max_rows: int, max_bytes: int,
+                   source_lists: frozenset[str] | None = None) -> list[dict]:
     """The items of an uploaded CSV, each shaped like an item of the JSON API.
 
     Optional keys are present only when the file gives them a value. Raises
-    CsvInvalid with all the errors of the file when anything is wrong.
+    CsvInvalid with all the errors of the file when anything is wrong. With
+    `source_lists` (the list fields of its source kind), the file is a `localize` job's:
+    sku, name, source_locale and `source.<field>` columns.
     """
     if len(data) > max_bytes:
         raise CsvInvalid([CsvCellError(0, "", _(
@@ -78,7 +86,8 @@ def items_from_csv(data: bytes, *, max_rows: int, max_bytes: int) -> list[dict]:
     if header is None or _is_blank(header):
         raise CsvInvalid([CsvCellError(0, "", _(
             "The file has no header row; the first row names the columns, such as “sku,name”."))])
-    columns = _columns(header, errors)
+    localizing = source_lists is not None
+    columns = _columns(header, errors, localizing=localizing)
 
     first_row_of_sku: dict[str, int] = {}
     row = 1
@@ -100,7 +109,8 @@ def items_from_csv(data: bytes, *, max_rows: int, max_bytes: int) -> list[dict]:
             raise CsvInvalid([CsvCellError(0, "", _(
                 "The file has more than %(limit)s item rows; split it into several jobs.") % {
                 "limit": max_rows})])
-        item = _item(row, record, columns, errors)
+        item = (_source_item(row, record, columns, errors, source_lists) if localizing
+                else _item(row, record, columns, errors))
         sku = item.get("sku")
         if sku:
             if sku in first_row_of_sku:
@@ -128,8 +138,11 @@ def _is_blank(record: list[str]) -> bool:
     return all(not cell.strip() for cell in record)
 
 
-def _columns(header: list[str], errors: list[CsvCellError]) -> _Columns:
+def _columns(header: list[str], errors: list[CsvCellError], *,
+             localizing: bool = False) -> _Columns:
     by_index, names, unnamed, seen = {}, {}, set(), set()
+    if localizing:
+        return _localize_columns(header, errors)
     for index, cell in enumerate(header):
         title = cell.strip().strip("\ufeff").strip()
         lowered = title.casefold()
@@ -166,6 +179,73 @@ def _columns(header: list[str], errors: list[CsvCellError]) -> _Columns:
             errors.append(CsvCellError(1, column, _(
                 "The required column “%(column)s” is missing.") % {"column": column}))
     return _Columns(by_index=by_index, names=names, unnamed=frozenset(unnamed), width=len(header))
+
+
+def _localize_columns(header: list[str], errors: list[CsvCellError]) -> _Columns:
+    by_index, names, unnamed, seen = {}, {}, set(), set()
+    for index, cell in enumerate(header):
+        title = cell.strip().strip("\ufeff").strip()
+        lowered = title.casefold()
+        if not title:
+            unnamed.add(index)
+            continue
+        if lowered in LOCALIZE_COLUMNS:
+            target, identity = (lowered, ""), lowered
+        elif lowered.startswith(SOURCE_PREFIX) and title[len(SOURCE_PREFIX):].strip():
+            key = title[len(SOURCE_PREFIX):].strip()
+            target, identity = ("source", key), SOURCE_PREFIX + key.casefold()
+        else:
+            errors.append(CsvCellError(1, title, _(
+                "Unknown column “%(column)s”. A localization takes %(known)s and a "
+                "source.<field> column per field of the source, such as “source.title”.") % {
+                "column": title, "known": ", ".join(LOCALIZE_COLUMNS)}))
+            continue
+        if identity in seen:
+            errors.append(CsvCellError(1, title, _(
+                "The column “%(column)s” appears more than once.") % {"column": title}))
+            continue
+        seen.add(identity)
+        by_index[index] = target
+        names[target[0] if target[0] != "source" else title] = title
+    for column in LOCALIZE_REQUIRED_COLUMNS:
+        if column not in names:
+            errors.append(CsvCellError(1, column, _(
+                "The required column “%(column)s” is missing.") % {"column": column}))
+    if not any(target[0] == "source" for target in by_index.values()):
+        errors.append(CsvCellError(1, "", _(
+            "The file has no source.<field> column, such as “source.title”.")))
+    return _Columns(by_index=by_index, names=names, unnamed=frozenset(unnamed), width=len(header))
+
+
+def _source_item(row: int, record: list[str], columns: _Columns, errors: list[CsvCellError],
+                 source_lists: frozenset[str]) -> dict:
+    """A localize job's row: sku, name, source_locale and the source's fields (a list
+    field's entries |-separated); the job checks the fields against the source kind."""
+    item: dict = {"source": {}}
+    for index, raw in enumerate(record[:columns.width]):
+        target = columns.by_index.get(index)
+        value = raw.strip()
+        if target is None or not value:
+            continue
+        name, key = target
+        if name == "source":
+            item["source"][key] = _split_list(value) if key in source_lists else value
+        else:
+            item[name] = value
+    if len(record) > columns.width and any(cell.strip() for cell in record[columns.width:]):
+        errors.append(CsvCellError(row, "", _(
+            "This row has %(count)s cells but the header has only %(columns)s "
+            "columns.") % {"count": len(record), "columns": columns.width}))
+    for column, limit in (("sku", limits.SKU_MAX_CHARS), ("name", limits.NAME_MAX_CHARS)):
+        if len(item.get(column, "")) > limit:
+            errors.append(CsvCellError(row, columns.names[column],
+                                       _too_long(item[column], limit)))
+    if "sku" in columns.names and not item.get("sku"):
+        errors.append(CsvCellError(row, columns.names["sku"], _("Enter a SKU.")))
+    if "source_locale" in columns.names and not item.get("source_locale"):
+        errors.append(CsvCellError(row, columns.names["source_locale"],
+                                   _("Enter the locale the source is written for.")))
+    return item
 
 
 def _item(row: int, record: list[str], columns: _Columns, errors: list[CsvCellError]) -> dict:

@@ -18,7 +18,8 @@ from apps.generation.client import LLMResult
 from apps.generation.counting import grapheme_count
 from apps.generation.glossary import glossary_check_for, item_texts
 from apps.generation.kinds import KindSpec, kind_resolve
-from apps.generation.prompts import ItemInput, brand_override
+from apps.generation.localize_checks import LocalizationCheck
+from apps.generation.prompts import ItemInput, brand_override, source_texts
 from apps.generation.quality.defaults import field_bounds, sentence_fields
 from apps.generation.schemas import OutputInvalid
 from apps.generation.similarity import SiblingContent
@@ -41,6 +42,10 @@ def check_rules_for(*, brand: dict, kind: "str | KindSpec", locale: str, item: I
     if brand.get("keywords_policy") == "required":
         required += item.keywords
     bounds, min_words = field_bounds(kind, brand.get("length_bounds"))
+    if item.source_locale:
+        return _localized_rules(brand=brand, kind=kind, locale=content_locale, item=item,
+                                override=override, required=required, bounds=bounds,
+                                min_words=min_words, quality_threshold=quality_threshold)
     # Generated content must keep the do-not-translate terms of the product's name and
     # never leave a rendered term untranslated (apps.generation.glossary).
     glossary = glossary_check_for(brand.get("glossary"), locale=content_locale,
@@ -69,6 +74,42 @@ def check_rules_for(*, brand: dict, kind: "str | KindSpec", locale: str, item: I
                       if spec.max_hashtags is not None},
         distinct_fields=kind.distinct_fields,
         keyword_entries=_keyword_entries(kind, item),
+    )
+
+
+def _localized_rules(*, brand: dict, kind: KindSpec, locale, item: ItemInput, override: dict,
+                     required: list[str], bounds, min_words,
+                     quality_threshold: int | None) -> CheckRules:
+    """The rules of content localized from `item.source`: the kind's own rules as for
+    generated content, and instead of the checks against product data (prices, figures of
+    the data, echoes of the brief) the localization's: every source figure in the
+    target's format and none added, the length of each field against its source's, and
+    every glossary term of the source rendered (do-not-translate ones verbatim)."""
+    quoted = (item.name, item.sku, brand["name"])
+    field_texts = source_texts(dataclasses.replace(item, name=""))
+    glossary = glossary_check_for(brand.get("glossary"), locale=locale,
+                                  source_texts=source_texts(item), required_texts=field_texts,
+                                  quoted=quoted, renderings_required=True)
+    return CheckRules(
+        language=locale.language,
+        banned_terms=tuple(dict.fromkeys([*(brand.get("banned_terms") or []),
+                                          *(override.get("banned_terms") or [])])),
+        required_terms=tuple(dict.fromkeys(required)),
+        length_bounds=bounds,
+        known_phrases=(*[text for text in quoted if text],
+                       *(glossary.kept_terms if glossary else ())),
+        min_words=min_words,
+        sentence_fields=sentence_fields(kind),
+        min_quality=(DEFAULT_QUALITY_THRESHOLD if quality_threshold is None
+                     else quality_threshold),
+        localization=LocalizationCheck(source=item.source,
+                                       source_locale=locale_get(item.source_locale),
+                                       target_locale=locale, glossary=glossary),
+        counting={spec.name: spec.counting for spec in kind.fields
+                  if spec.counting != "graphemes"},
+        max_hashtags={spec.name: spec.max_hashtags for spec in kind.fields
+                      if spec.max_hashtags is not None},
+        distinct_fields=kind.distinct_fields,
     )
 
 

@@ -1,6 +1,7 @@
 """Planning a job before anything runs: the brand version it pins, every item × locale ×
 variant routed and priced, cache hits found, and the estimate per model and per policy."""
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -13,14 +14,15 @@ from apps.brands.models import BrandTemplateVersion, CustomKindVersion
 from apps.brands.selectors import brand_get_for_workspace, brand_latest_version
 from apps.core.errors import InvalidInput
 from apps.generation.catalog import ModelSpec, catalog_get
-from apps.generation.kinds import BUILTIN_KINDS, KindSpec, expected_output_tokens
+from apps.generation.kinds import BUILTIN_KINDS, LOCALIZE, KindSpec, expected_output_tokens
 from apps.generation.prompts import ItemInput, VariantAsk, prompt_build
 from apps.generation.router import POLICIES, RouteDecision, RoutingError, route_choose
-from apps.generation.tokens import prompt_tokens
+from apps.generation.tokens import count_tokens, prompt_tokens
 from apps.jobs.domain import JobSubmission
 from apps.jobs.models import ContentCacheEntry
 from apps.jobs.services.budget import BudgetFigures, budget_figures
 from apps.jobs.services.cache import cache_key, cache_lookup, kind_cache_name
+from apps.jobs.services.localize import is_passthrough, localize_sources_resolve
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class PlannedItem:
     cached: ContentCacheEntry | None  # an earlier output served instead of a call
     variant: int = 1
     variants: int = 1  # of the item in this locale
+    # A `localize` source already written for this locale: stored as is, never called.
+    passthrough: bool = False
 
     @property
     def model(self) -> str:
@@ -41,19 +45,25 @@ class PlannedItem:
 
     @property
     def estimated_cost_usd(self) -> Decimal:
-        return self.decision.estimate.cost_usd
+        return Decimal(0) if self.passthrough else self.decision.estimate.cost_usd
 
 
 @dataclass(frozen=True)
 class Plan:
     version: BrandTemplateVersion
     items: list[PlannedItem]
+    # The submission as planned: a `localize` job's source job resolved into its items.
+    submission: JobSubmission
     kind: KindSpec
     kind_version: CustomKindVersion | None = None  # a custom kind's, which the job pins
 
     @property
     def to_run(self) -> list[PlannedItem]:
-        return [p for p in self.items if p.cached is None]
+        return [p for p in self.items if p.cached is None and not p.passthrough]
+
+    @property
+    def cached_count(self) -> int:
+        return sum(1 for p in self.items if p.cached is not None)
 
     @property
     def estimated_cost_usd(self) -> Decimal:
@@ -75,7 +85,7 @@ def kind_for(*, workspace: Workspace, submission: JobSubmission
              ) -> tuple[KindSpec, CustomKindVersion | None]:
     """A built-in kind (the serializer checked its channel), or the latest version of the
     workspace's own kind of that slug; another workspace's kind is unknown here."""
-    if submission.kind in BUILTIN_KINDS:
+    if submission.kind in BUILTIN_KINDS or submission.kind == LOCALIZE:
         return submission.kind_spec, None
     version = custom_kind_latest_version(workspace=workspace, slug=submission.kind)
     if version is None:
@@ -91,6 +101,7 @@ def kind_for(*, workspace: Workspace, submission: JobSubmission
 
 
 def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
+    submission = localize_sources_resolve(workspace=workspace, submission=submission)
     version = brand_version_for(workspace=workspace, slug=submission.brand)
     kind, kind_version = kind_for(workspace=workspace, submission=submission)
     catalog = catalog_get()
@@ -102,10 +113,15 @@ def job_plan(*, workspace: Workspace, submission: JobSubmission) -> Plan:
                       variant=r.variant.number, variants=r.variant.count)
             for r in routed]
     found = {} if submission.fresh else cache_lookup(workspace_id=workspace.pk, keys=set(keys))
-    return Plan(version=version, kind=kind, kind_version=kind_version, items=[
-        PlannedItem(r.position, r.item, r.locale, r.decision, r.policies, key, found.get(key),
-                    variant=r.variant.number, variants=r.variant.count)
-        for r, key in zip(routed, keys, strict=True)])
+    items = []
+    for r, key in zip(routed, keys, strict=True):
+        passthrough = is_passthrough(r.item, r.locale)
+        items.append(PlannedItem(
+            r.position, r.item, r.locale, r.decision, r.policies, key,
+            None if passthrough else found.get(key), variant=r.variant.number,
+            variants=r.variant.count, passthrough=passthrough))
+    return Plan(version=version, items=items, submission=submission, kind=kind,
+                kind_version=kind_version)
 
 
 @dataclass(frozen=True)
@@ -120,9 +136,13 @@ class _Routed:
 
 def _items_route(*, submission: JobSubmission, kind: KindSpec, brand: dict,
                  catalog: dict[str, ModelSpec]) -> list[_Routed]:
-    output_tokens = expected_output_tokens(kind)
+    kind_output_tokens = expected_output_tokens(kind)
     routed = []
     for position, item in enumerate(submission.items):
+        # A localization writes about as much as its source says: the source's own tokens
+        # (as the JSON the answer is), not the kind's typical figure.
+        output_tokens = (count_tokens(json.dumps(item.source, ensure_ascii=False))
+                         if item.source else kind_output_tokens)
         count = submission.variants_of(position)
         for locale in submission.locales:
             for number in range(1, count + 1):
@@ -185,7 +205,7 @@ def job_estimate(*, workspace: Workspace, submission: JobSubmission) -> JobEstim
     cost = plan.estimated_cost_usd
     return JobEstimate(
         items_total=len(plan.items), policy=submission.model, cost_usd=cost,
-        items_cached=len(plan.items) - len(to_run),
+        items_cached=plan.cached_count,
         routed={model: _sum_estimates(estimates) for model, estimates in by_model.items()},
         models={model: _sum_estimates(p.decision.estimates[model] for p in to_run)
                 for model in catalog_get()},

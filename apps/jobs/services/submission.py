@@ -15,6 +15,7 @@ from apps.jobs.domain import ItemStatus, JobSubmission
 from apps.jobs.models import Job, JobItem
 from apps.jobs.services.budget import budget_figures
 from apps.jobs.services.ledger import job_finish_if_done, review_on_finish
+from apps.jobs.services.localize import PASSTHROUGH_NOTE
 from apps.jobs.services.planning import job_plan
 from apps.jobs.services.sending import dispatch_on_commit
 
@@ -67,6 +68,7 @@ def job_submit_idempotent(*, workspace: Workspace, submission: JobSubmission,
 def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_key: str = "",
                request_hash: str = "") -> Job:
     plan = job_plan(workspace=workspace, submission=submission)
+    submission = plan.submission  # a localize job's source job resolved into its items
     estimate = plan.estimated_cost_usd
     budget = budget_figures(workspace=workspace, adding=estimate)
     if budget is not None and not budget.fits:
@@ -80,17 +82,19 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
             extra={"budget": figures})
 
     now = timezone.now()
-    hits = len(plan.items) - len(plan.to_run)
+    hits = plan.cached_count
+    passed = sum(1 for p in plan.items if p.passthrough)
     with transaction.atomic():
         job = Job.objects.create(
             workspace=workspace, brand_version=plan.version, kind=submission.kind,
             kind_version=plan.kind_version,
-            channel=submission.channel,
+            channel=submission.channel, source_kind=submission.source_kind,
+            source_job_id=submission.source_job or None,
             locales=submission.locales, model_policy=submission.model,
             fallback=submission.fallback, priority=submission.priority,
             idempotency_key=idempotency_key, request_hash=request_hash,
             webhook_url=submission.webhook_url,
-            items_total=len(plan.items), items_succeeded=hits, items_cached=hits,
+            items_total=len(plan.items), items_succeeded=hits + passed, items_cached=hits,
             estimated_cost_usd=estimate,
         )
         items = []
@@ -104,6 +108,13 @@ def job_submit(*, workspace: Workspace, submission: JobSubmission, idempotency_k
                 item.content, item.checks = p.cached.content, p.cached.checks
                 item.model_used = p.cached.model
                 item.quality = (p.cached.checks or {}).get("quality")
+            elif p.passthrough:
+                # The source is already this locale's content: stored as is, unbilled.
+                item.status, item.finished_at = ItemStatus.SUCCEEDED, now
+                item.content = p.item.source
+                item.checks = {"passed": True, "quality": None, "failures": [],
+                               "note": PASSTHROUGH_NOTE}
+            if item.status == ItemStatus.SUCCEEDED:
                 review = review_on_finish(status=item.status, auto_approve=workspace.auto_approve)
                 item.review, item.reviewed_by, item.reviewed_at = review.state, review.by, review.at
             items.append(item)
