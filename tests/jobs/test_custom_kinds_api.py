@@ -74,7 +74,7 @@ def test_a_job_of_the_workspaces_kind_is_written_within_its_limits_and_pins_its_
     assert (detail["kind"], detail["kind_label"], detail["status"]) == (
         PUSH, "Push notification", "succeeded")
     for item in items:
-        assert list(item.content) == ["title", "message", "perks", "note"]
+        assert sorted(item.content) == ["message", "note", "perks", "title"]
         assert 5 <= grapheme_count(item.content["title"]) <= 40
         assert 20 <= grapheme_count(item.content["message"]) <= 120
         assert 2 <= len(item.content["perks"]) <= 4

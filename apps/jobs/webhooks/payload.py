@@ -45,6 +45,8 @@ def _job_body(job: Job) -> dict:
         "kind": str(job.kind),
         "kind_label": job.kind_label,
         "channel": job.channel,
+        "source_kind": job.source_kind,
+        "source_job": str(job.source_job_id) if job.source_job_id else None,
         "brand": job.brand_version.brand.slug,
         "brand_version": job.brand_version.number,
         "locales": job.locales,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from apps.jobs.models import Job
 from apps.jobs.webhooks import webhook_on_job_finished
 
-JOB_KEYS = ["id", "status", "status_label", "kind", "kind_label", "channel", "brand",
+JOB_KEYS = ["id", "status", "status_label", "kind", "kind_label", "channel", "source_kind",
+            "source_job", "brand",
             "brand_version",
             "locales", "model", "fallback", "priority", "webhook_url", "items_total",
             "progress", "cost", "usage", "created_at", "started_at", "finished_at"]
