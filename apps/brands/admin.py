@@ -17,7 +17,7 @@ from apps.brands import (
 from apps.brands.custom_kinds import custom_kind_specs_for_workspace
 from apps.brands.glossary import entry_shape_problem, glossary_duplicates
 from apps.brands.glossary_csv import COLUMNS as GLOSSARY_CSV_COLUMNS
-from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
+from apps.brands.glossary_csv import glossary_from_csv, glossary_to_csv
 from apps.brands.models import (
     BrandExample,
     BrandGlossaryEntry,
@@ -34,6 +34,7 @@ from apps.brands.services import (
     brand_version_create,
 )
 from apps.core.admin_diff import json_diff_table
+from apps.core.csvtext import CsvInvalid
 from apps.generation.kinds import KIND_KEY_CHOICES
 from apps.generation.prompts import ItemInput, prompt_build
 from apps.localization.locales import locale_languages, locale_tags
@@ -337,7 +338,7 @@ class BrandTemplateAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 entries = glossary_from_csv(form.cleaned_data["file"].read())
-            except GlossaryCsvInvalid as exc:
+            except CsvInvalid as exc:
                 errors = exc.errors
             else:
                 brand_update(brand=brand, glossary=entries)

@@ -1,11 +1,10 @@
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from apps.brands.glossary_csv import GlossaryCsvInvalid, glossary_from_csv, glossary_to_csv
+from apps.brands.glossary_csv import glossary_from_csv, glossary_to_csv
 from apps.brands.selectors import (
     brand_get_for_workspace,
     brand_glossary,
@@ -15,7 +14,8 @@ from apps.brands.selectors import (
 from apps.brands.serializers import BrandSerializer, GlossarySerializer
 from apps.brands.services import brand_create, brand_update
 from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
-from apps.core.errors import InvalidInput, NotFound
+from apps.core.csvtext import CsvInvalid, csv_invalid_input
+from apps.core.errors import NotFound
 from apps.core.negotiation import CsvExportMixin
 from apps.core.parsers import BoundedJSONParser, CsvBytesParser
 from apps.core.schema import ERRORS, error, paginated
@@ -71,21 +71,6 @@ class BrandDetailApi(ApiView):
         return Response(BrandSerializer(brand).data)
 
 
-def glossary_csv_error(exc: GlossaryCsvInvalid) -> InvalidInput:
-    """Every problem of the file at `file.<row>.<column>` (`file.<row>` for a whole row,
-    `file` for the file), as the job CSV import reports them."""
-    fields: dict[str, list[str]] = {}
-    for cell in exc.errors:
-        path = ".".join(str(part) for part in ("file", cell.row or "", cell.column) if part)
-        fields.setdefault(path, []).append(cell.message)
-    return InvalidInput(
-        _("The CSV file has %(count)s errors; nothing was imported.") % {
-            "count": len(exc.errors)},
-        code="invalid_csv", fields=fields,
-        extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
-                        for e in exc.errors]})
-
-
 class BrandGlossaryApi(CsvExportMixin, ApiView):
     """The brand's glossary alone, as JSON or as CSV (see apps.brands.glossary_csv)."""
 
@@ -126,8 +111,8 @@ class BrandGlossaryApi(CsvExportMixin, ApiView):
         if isinstance(request.data, bytes):
             try:
                 data = {"glossary": glossary_from_csv(request.data)}
-            except GlossaryCsvInvalid as exc:
-                raise glossary_csv_error(exc) from exc
+            except CsvInvalid as exc:
+                raise csv_invalid_input(exc) from exc
         else:
             data = request.data
         serializer = GlossarySerializer(data=data)

@@ -33,7 +33,7 @@ from apps.brands.glossary import (
     unsupported_language_message,
     unsupported_locale_message,
 )
-from apps.core.csvtext import csv_delimiter, csv_text
+from apps.core.csvtext import CsvCellError, CsvInvalid, csv_delimiter, csv_text
 from apps.localization.locales import locale_tags
 
 COLUMNS = ("term", "source_language", "language", "translation", "note", "do_not_translate",
@@ -47,19 +47,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
 
 
-@dataclass(frozen=True)
-class GlossaryCsvError:
-    row: int  # as a spreadsheet counts it: the header is row 1; 0 for the whole file
-    column: str  # the column's name, or "" for the row or the file
-    message: str
-
-
-class GlossaryCsvInvalid(Exception):
-    """The file is not a glossary; `errors` holds every problem found, in file order."""
-
-    def __init__(self, errors: list[GlossaryCsvError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} glossary CSV error(s)")
 
 
 # --- Export ----------------------------------------------------------------------------
@@ -107,14 +94,14 @@ def _text(value: str) -> str:
 def _decode(data: bytes) -> str:
     text = csv_text(data)
     if text is None:
-        raise GlossaryCsvInvalid([GlossaryCsvError(0, "", _("The file is not UTF-8 text."))])
+        raise CsvInvalid([CsvCellError(0, "", _("The file is not UTF-8 text."))])
     return text
 
 
 def glossary_from_csv(data: bytes) -> list[dict]:
     """The glossary entries of a CSV file (as apps.brands.glossary shapes them).
 
-    Raises GlossaryCsvInvalid with every problem of the file when anything is wrong.
+    Raises CsvInvalid with every problem of the file when anything is wrong.
     """
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""),
@@ -122,24 +109,24 @@ def glossary_from_csv(data: bytes) -> list[dict]:
     try:
         header = [cell.strip().lower() for cell in next(reader, [])]
     except csv.Error:
-        raise GlossaryCsvInvalid([GlossaryCsvError(1, "", _(
+        raise CsvInvalid([CsvCellError(1, "", _(
             "This row is not valid CSV: check its quotes."))]) from None
-    errors: list[GlossaryCsvError] = []
+    errors: list[CsvCellError] = []
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     for name in missing:
-        errors.append(GlossaryCsvError(1, name, _(
+        errors.append(CsvCellError(1, name, _(
             "The column “%(column)s” is missing; the columns are %(columns)s.") % {
             "column": name, "columns": ", ".join(COLUMNS)}))
     for name in unknown:
-        errors.append(GlossaryCsvError(1, name or "", _(
+        errors.append(CsvCellError(1, name or "", _(
             "Unknown column “%(column)s”; the columns are %(columns)s.") % {
             "column": name, "columns": ", ".join(COLUMNS)}))
     for name in sorted({name for name in header if name and header.count(name) > 1}):
-        errors.append(GlossaryCsvError(1, name, _("The column “%(column)s” appears twice.") % {
+        errors.append(CsvCellError(1, name, _("The column “%(column)s” appears twice.") % {
             "column": name}))
     if errors:
-        raise GlossaryCsvInvalid(errors)
+        raise CsvInvalid(errors)
 
     entries: dict[tuple[str, str], _Entry] = {}
     max_rows = limits.GLOSSARY_MAX_ENTRIES * len(locale_tags())
@@ -149,7 +136,7 @@ def glossary_from_csv(data: bytes) -> list[dict]:
         try:
             record = next(reader, None)
         except csv.Error:
-            errors.append(GlossaryCsvError(row, "", _(
+            errors.append(CsvCellError(row, "", _(
                 "This row is not valid CSV: check its quotes.")))
             break
         if record is None:
@@ -157,11 +144,11 @@ def glossary_from_csv(data: bytes) -> list[dict]:
         if not any(cell.strip() for cell in record):
             continue
         if row - 1 > max_rows or len(entries) > limits.GLOSSARY_MAX_ENTRIES:
-            raise GlossaryCsvInvalid([GlossaryCsvError(0, "", _(
+            raise CsvInvalid([CsvCellError(0, "", _(
                 "The glossary has more than %(limit)s terms.") % {
                 "limit": limits.GLOSSARY_MAX_ENTRIES})])
         if len(record) > len(header):
-            errors.append(GlossaryCsvError(row, "", _(
+            errors.append(CsvCellError(row, "", _(
                 "This row has %(count)s cells; the header names %(columns)s.") % {
                 "count": len(record), "columns": len(header)}))
             continue
@@ -170,32 +157,32 @@ def glossary_from_csv(data: bytes) -> list[dict]:
         _read_row(row, cells, entries, errors)
 
     if len(entries) > limits.GLOSSARY_MAX_ENTRIES:
-        raise GlossaryCsvInvalid([GlossaryCsvError(0, "", _(
+        raise CsvInvalid([CsvCellError(0, "", _(
             "The glossary has more than %(limit)s terms.") % {
             "limit": limits.GLOSSARY_MAX_ENTRIES})])
     found = list(entries.values())
     for entry in found:
         problem = None if entry.do_not_translate or entry.translations else NO_TRANSLATION_MESSAGE
         if problem:
-            errors.append(GlossaryCsvError(entry.first_row, "translation", str(problem)))
+            errors.append(CsvCellError(entry.first_row, "translation", str(problem)))
     result = [entry_as_dict(term=e.term, source_language=e.source_language,
                             translations=e.translations, do_not_translate=e.do_not_translate,
                             case_sensitive=e.case_sensitive, notes=e.notes) for e in found]
     for index, earlier in glossary_duplicates(result):
-        errors.append(GlossaryCsvError(found[index].first_row, "term", _(
+        errors.append(CsvCellError(found[index].first_row, "term", _(
             "This term is already in the glossary, in row %(row)s.") % {
             "row": found[earlier].first_row}))
     if errors:
-        raise GlossaryCsvInvalid(sorted(errors, key=lambda error: error.row))
+        raise CsvInvalid(sorted(errors, key=lambda error: error.row))
     return result
 
 
 def _read_row(row: int, cells: dict[str, str], entries: dict[tuple[str, str], _Entry],
-              errors: list[GlossaryCsvError]) -> None:
-    row_errors: list[GlossaryCsvError] = []
+              errors: list[CsvCellError]) -> None:
+    row_errors: list[CsvCellError] = []
 
     def refuse(column: str, message) -> None:
-        row_errors.append(GlossaryCsvError(row, column, str(message)))
+        row_errors.append(CsvCellError(row, column, str(message)))
 
     term = cells["term"]
     if not term:

@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from apps.core.api import PAGE_PARAMETERS, ApiView, StandardPagination
+from apps.core.csvtext import csv_invalid_input
 from apps.core.errors import InvalidInput, NotFound
 from apps.core.money import money
 from apps.core.negotiation import CsvExportMixin, CsvStreamRenderer, GoogleAdsCsvRenderer
@@ -93,15 +94,6 @@ JOB_REQUEST = {"application/json": JobCreateSerializer,
                "multipart/form-data": JobCreateFormSerializer}
 
 
-def _csv_error_fields(errors) -> dict[str, list[str]]:
-    """`file.<row>.<column>` (or `file.<row>` for a whole row) -> every message there."""
-    fields: dict[str, list[str]] = {}
-    for cell in errors:
-        path = f"file.{cell.row}.{cell.column}" if cell.column else f"file.{cell.row}"
-        fields.setdefault(path, []).append(cell.message)
-    return fields
-
-
 def job_request_data(request) -> dict:
     """The job body: JSON as it is, or a multipart form whose `file` is a CSV of items."""
     if not request.content_type.startswith("multipart/form-data"):
@@ -115,13 +107,7 @@ def job_request_data(request) -> dict:
                                max_bytes=settings.API_MAX_BODY_BYTES,
                                source_lists=_source_lists(request.data))
     except CsvInvalid as exc:
-        raise InvalidInput(
-            _("The CSV file has %(count)s errors; nothing was imported.") % {
-                "count": len(exc.errors)},
-            code="invalid_csv",
-            fields=_csv_error_fields(exc.errors),
-            extra={"rows": [{"row": e.row, "column": e.column, "message": e.message}
-                            for e in exc.errors]}) from exc
+        raise csv_invalid_input(exc) from exc
     # Every form field but the file goes to the serializer, so a misspelt one is named
     # in the 400 rather than dropped.
     data = {name: request.data[name] for name in request.data if name != "file"}

@@ -1,4 +1,5 @@
 import uuid
+from functools import cached_property
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,7 @@ class Job(models.Model):
     def __str__(self) -> str:
         return str(self.id)
 
-    @property
+    @cached_property
     def kind_spec(self) -> KindSpec:
         """The kind the job writes, as written for its channel; a custom kind as the
         version the job pinned defines it, whatever was edited since (for `localize`: the

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-from apps.core.csvtext import csv_delimiter, csv_text
+from apps.core.csvtext import CsvCellError, CsvInvalid, csv_delimiter, csv_text
 from apps.core.validation import CURRENCY_CODE_MESSAGE, CURRENCY_CODE_RE
 from apps.jobs import limits
 
@@ -36,21 +36,6 @@ LIST_SEPARATOR = "|"
 DIGITS_RE = re.compile(r"[0-9]+")
 # Spreadsheets in ru, fr and others group thousands with a (narrow) no-break space.
 SPACE_SEPARATORS = frozenset(" \u00a0\u202f")
-
-
-@dataclass(frozen=True)
-class CsvCellError:
-    row: int  # as a spreadsheet counts it: the header is row 1; 0 for the whole file
-    column: str  # the header name, or "" for a problem with the row or the file
-    message: str
-
-
-class CsvInvalid(Exception):
-    """The file cannot become a job; `errors` holds every problem found, in file order."""
-
-    def __init__(self, errors: list[CsvCellError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} CSV error(s)")
 
 
 # --- Import ------------------------------------------------------------------
