@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Workspace
@@ -255,8 +255,8 @@ def custom_kind_latest_version(*, workspace: Workspace, slug: str) -> CustomKind
 
 def custom_kind_specs_for_workspace(*, workspace: Workspace) -> list[KindSpec]:
     """Each of the workspace's kinds as its latest version defines it, by name."""
-    latest = {}
-    for version in (CustomKindVersion.objects.filter(kind__workspace=workspace)
-                    .order_by("kind__name", "kind__pk", "-number")):
-        latest.setdefault(version.kind_id, version)
-    return [KindSpec.from_dict(version.spec) for version in latest.values()]
+    newest = (CustomKindVersion.objects.filter(kind=OuterRef("kind"))
+              .order_by("-number").values("number")[:1])
+    return [KindSpec.from_dict(spec) for spec in (
+        CustomKindVersion.objects.filter(kind__workspace=workspace, number=Subquery(newest))
+        .order_by("kind__name", "kind__pk").values_list("spec", flat=True))]

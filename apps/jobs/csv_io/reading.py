@@ -125,81 +125,73 @@ def _is_blank(record: list[str]) -> bool:
 
 def _columns(header: list[str], errors: list[CsvCellError], *,
              localizing: bool = False) -> _Columns:
+    """What each header cell is, for a product file or (`localizing`) a localize file;
+    every unknown, repeated or missing column is an error of row 1."""
+    read = _localize_column if localizing else _product_column
     by_index, names, unnamed, seen = {}, {}, set(), set()
-    if localizing:
-        return _localize_columns(header, errors)
     for index, cell in enumerate(header):
         title = cell.strip().strip("\ufeff").strip()
-        lowered = title.casefold()
         if not title:
             unnamed.add(index)
             continue
-        prefix = next((p for p in ATTRIBUTE_PREFIXES if lowered.startswith(p)), None)
-        if lowered in ACCEPTED_COLUMNS:
-            target, identity = (lowered, ""), lowered
-        elif prefix is not None and title[len(prefix):].strip():
-            key = title[len(prefix):].strip()
-            target, identity = ("attributes", key), "attributes." + key.casefold()
-        elif prefix is not None:
-            errors.append(CsvCellError(1, title, _(
-                "The column “%(column)s” needs an attribute name after the prefix, "
-                "such as “attributes.color”.") % {"column": title}))
+        column = read(title, errors)
+        if column is None:
             continue
-        else:
-            errors.append(CsvCellError(1, title, _(
-                "Unknown column “%(column)s”. Use %(known)s, or attributes.<name> "
-                "or attr_<name> for an attribute.") % {
-                "column": title, "known": ", ".join(KNOWN_COLUMNS)}))
-            continue
+        target, identity = column
         if identity in seen:
             errors.append(CsvCellError(1, title, _(
                 "The column “%(column)s” appears more than once.") % {"column": title}))
             continue
         seen.add(identity)
         by_index[index] = target
+        # A named column by its name, a source field's by its title (an attribute's is
+        # not named: a file need not have any).
         if target[0] != "attributes":
-            names[target[0]] = title
-    for column in REQUIRED_COLUMNS:
+            names[title if target[0] == "source" else target[0]] = title
+    for column in LOCALIZE_REQUIRED_COLUMNS if localizing else REQUIRED_COLUMNS:
         if column not in names:
             errors.append(CsvCellError(1, column, _(
                 "The required column “%(column)s” is missing.") % {"column": column}))
-    return _Columns(by_index=by_index, names=names, unnamed=frozenset(unnamed), width=len(header))
-
-
-def _localize_columns(header: list[str], errors: list[CsvCellError]) -> _Columns:
-    by_index, names, unnamed, seen = {}, {}, set(), set()
-    for index, cell in enumerate(header):
-        title = cell.strip().strip("\ufeff").strip()
-        lowered = title.casefold()
-        if not title:
-            unnamed.add(index)
-            continue
-        if lowered in LOCALIZE_COLUMNS:
-            target, identity = (lowered, ""), lowered
-        elif lowered.startswith(SOURCE_PREFIX) and title[len(SOURCE_PREFIX):].strip():
-            key = title[len(SOURCE_PREFIX):].strip()
-            target, identity = ("source", key), SOURCE_PREFIX + key.casefold()
-        else:
-            errors.append(CsvCellError(1, title, _(
-                "Unknown column “%(column)s”. A localization takes %(known)s and a "
-                "source.<field> column per field of the source, such as “source.title”.") % {
-                "column": title, "known": ", ".join(LOCALIZE_COLUMNS)}))
-            continue
-        if identity in seen:
-            errors.append(CsvCellError(1, title, _(
-                "The column “%(column)s” appears more than once.") % {"column": title}))
-            continue
-        seen.add(identity)
-        by_index[index] = target
-        names[target[0] if target[0] != "source" else title] = title
-    for column in LOCALIZE_REQUIRED_COLUMNS:
-        if column not in names:
-            errors.append(CsvCellError(1, column, _(
-                "The required column “%(column)s” is missing.") % {"column": column}))
-    if not any(target[0] == "source" for target in by_index.values()):
+    if localizing and not any(target[0] == "source" for target in by_index.values()):
         errors.append(CsvCellError(1, "", _(
             "The file has no source.<field> column, such as “source.title”.")))
     return _Columns(by_index=by_index, names=names, unnamed=frozenset(unnamed), width=len(header))
+
+
+def _product_column(title: str, errors: list[CsvCellError]) -> tuple[tuple, str] | None:
+    """(target, identity) of a product file's column; None (and an error) for another."""
+    lowered = title.casefold()
+    prefix = next((p for p in ATTRIBUTE_PREFIXES if lowered.startswith(p)), None)
+    if lowered in ACCEPTED_COLUMNS:
+        return (lowered, ""), lowered
+    if prefix is not None and title[len(prefix):].strip():
+        key = title[len(prefix):].strip()
+        return ("attributes", key), "attributes." + key.casefold()
+    if prefix is not None:
+        errors.append(CsvCellError(1, title, _(
+            "The column “%(column)s” needs an attribute name after the prefix, "
+            "such as “attributes.color”.") % {"column": title}))
+    else:
+        errors.append(CsvCellError(1, title, _(
+            "Unknown column “%(column)s”. Use %(known)s, or attributes.<name> "
+            "or attr_<name> for an attribute.") % {
+            "column": title, "known": ", ".join(KNOWN_COLUMNS)}))
+    return None
+
+
+def _localize_column(title: str, errors: list[CsvCellError]) -> tuple[tuple, str] | None:
+    """(target, identity) of a localize file's column; None (and an error) for another."""
+    lowered = title.casefold()
+    if lowered in LOCALIZE_COLUMNS:
+        return (lowered, ""), lowered
+    if lowered.startswith(SOURCE_PREFIX) and title[len(SOURCE_PREFIX):].strip():
+        key = title[len(SOURCE_PREFIX):].strip()
+        return ("source", key), SOURCE_PREFIX + key.casefold()
+    errors.append(CsvCellError(1, title, _(
+        "Unknown column “%(column)s”. A localization takes %(known)s and a "
+        "source.<field> column per field of the source, such as “source.title”.") % {
+        "column": title, "known": ", ".join(LOCALIZE_COLUMNS)}))
+    return None
 
 
 def _source_item(row: int, record: list[str], columns: _Columns, errors: list[CsvCellError],
